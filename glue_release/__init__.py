@@ -1,0 +1,1 @@
+"""The release tool: declarations, packaging, upload, Terraform, smoke runs, the local emulator."""

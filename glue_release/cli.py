@@ -1,0 +1,30 @@
+"""Glue between invoke and the release tool: user errors become one line and an exit code."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import invoke
+
+from glue_release.errors import UserError
+
+
+def task(*args: Any, **kwargs: Any) -> Any:
+    """``invoke.task`` whose body's ``UserError`` ends the run as ``error: <message>``, exit 1, no traceback."""
+
+    def decorate(body: Callable[..., Any]) -> Any:
+        @functools.wraps(body)
+        def wrapper(*a: Any, **kw: Any) -> Any:
+            try:
+                return body(*a, **kw)
+            except UserError as exc:
+                raise invoke.Exit(f"error: {exc}", code=1) from None
+
+        return invoke.task(*args, **kwargs)(wrapper)
+
+    if len(args) == 1 and callable(args[0]) and not kwargs:
+        body, args = args[0], ()
+        return decorate(body)
+    return decorate

@@ -1,0 +1,100 @@
+"""``invoke run-local``: run a job's entrypoint as Glue would, on its sample data."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from glue_release.declarations import JobDeclaration
+from glue_release.errors import UserError
+from glue_release.paths import JOBS_DIR, REPO_ROOT
+
+ROWS_LINE = re.compile(r"^rows (?P<name>\w+)=(?P<rows>\d+|none)$")
+
+
+@dataclass
+class LocalRun:
+    job: str
+    returncode: int
+    rows: dict[str, int | None]
+    outputs: dict[str, Path]
+    log: list[str]  # what the script printed, when not echoed
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    """``name=value`` strings from ``--arg`` into a map; the name may carry leading dashes."""
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        name = name.lstrip("-")
+        if not eq or not name:
+            raise UserError(f"--arg {pair!r}: expected name=value, e.g. --arg min_age=21")
+        overrides[name] = value
+    return overrides
+
+
+def job_arguments(job: JobDeclaration, output_root: Path, overrides: dict[str, str]) -> dict[str, str]:
+    """The job's arguments for a local run: declared defaults, sample inputs, local outputs, then overrides."""
+    args = dict(job.arguments)
+    for name, location in job.inputs.items():
+        if location.sample is None and name not in overrides:
+            raise UserError(f"{job.name}: input {name} has no sample in job.yaml; add one or pass --arg {name}=PATH")
+        if location.sample is not None:
+            args[name] = str((job.folder / location.sample).resolve())
+    for name in job.outputs:
+        args[name] = str(output_root / name)
+    args.update(overrides)
+    return args
+
+
+def to_argv(job_name: str, args: dict[str, str]) -> list[str]:
+    argv = ["--JOB_NAME", job_name]
+    for name, value in args.items():
+        argv += [f"--{name}", value]
+    return argv
+
+
+def run_script(
+    script: Path,
+    job_name: str,
+    args: dict[str, str],
+    outputs: dict[str, Path],
+    python_path: list[Path],
+    echo: bool = True,
+) -> LocalRun:
+    """Run ``script`` in a fresh Python process (its own JVM), as ``__main__``; parse its row counts."""
+    cmd = [sys.executable, "-m", "glue_release.script_runner", "--script", str(script), "--app-name", job_name]
+    for entry in python_path:
+        cmd += ["--path", str(entry)]
+    for name, folder in outputs.items():
+        cmd += ["--count", f"{name}={folder}"]
+    cmd += ["--", *to_argv(job_name, args)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=None if echo else subprocess.STDOUT, text=True, env=env)
+    rows: dict[str, int | None] = {}
+    log: list[str] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        match = ROWS_LINE.match(line.strip())
+        if match:
+            rows[match["name"]] = None if match["rows"] == "none" else int(match["rows"])
+        elif echo:
+            print(line, end="")
+        else:
+            log.append(line.rstrip("\n"))
+    return LocalRun(job=job_name, returncode=proc.wait(), rows=rows, outputs=outputs, log=log)
+
+
+def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path) -> LocalRun:
+    """Run the job from the source tree on its sample data, writing under ``output_root``."""
+    if output_root.exists():
+        shutil.rmtree(output_root)
+    output_root.mkdir(parents=True)
+    args = job_arguments(job, output_root, overrides)
+    outputs = {name: Path(args[name]) for name in job.outputs}
+    return run_script(job.script, job.name, args, outputs, python_path=[JOBS_DIR])

@@ -1,0 +1,76 @@
+"""Run a Glue job script the way Glue does, with local Spark, in this process.
+
+``python -m glue_release.script_runner --script main.py [--path P ...] [--count NAME=DIR ...] -- ARGV...``
+
+The script runs as ``__main__`` with ``sys.argv = [script, *ARGV]``; ``--path``
+entries (folders or the zips shipped in ``--extra-py-files``) go first on
+``sys.path``. Afterwards each ``--count`` output is read back and its row count
+printed as ``rows NAME=N``, a line callers parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import runpy
+import sys
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+from glue_release.spark import configure_process
+
+READERS = {".parquet": "parquet", ".json": "json", ".csv": "csv"}
+
+
+def output_format(folder: Path) -> str | None:
+    """The format of the data files Spark wrote in ``folder`` (None when it wrote none)."""
+    for file in sorted(folder.rglob("part-*")):
+        for suffix in file.suffixes:
+            if suffix in READERS:
+                return READERS[suffix]
+    return None
+
+
+def count_rows(spark: SparkSession, folder: Path) -> int | None:
+    fmt = output_format(folder) if folder.is_dir() else None
+    if fmt is None:
+        return None
+    reader = spark.read.option("header", True) if fmt == "csv" else spark.read
+    return reader.format(fmt).load(str(folder)).count()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="script_runner", allow_abbrev=False)
+    parser.add_argument("--script", required=True, type=Path)
+    parser.add_argument("--path", action="append", default=[])
+    parser.add_argument("--count", action="append", default=[], metavar="NAME=DIR")
+    parser.add_argument("--app-name", default="local-run")
+    parser.add_argument("job_argv", nargs=argparse.REMAINDER)
+    opts = parser.parse_args(argv)
+    job_argv = opts.job_argv[1:] if opts.job_argv[:1] == ["--"] else opts.job_argv
+
+    sys.path[:0] = [str(p) for p in opts.path]
+    configure_process(opts.app_name)
+    sys.argv = [str(opts.script), *job_argv]
+    try:
+        runpy.run_path(str(opts.script), run_name="__main__")
+    except SystemExit as exc:  # a script may sys.exit(); non-zero is a failed run
+        if exc.code not in (None, 0):
+            return exc.code if isinstance(exc.code, int) else 1
+    except Exception as exc:
+        # Matched by name: glue_runtime must be imported from --path (the deployed
+        # library on smoke runs), never from this checkout before the script runs.
+        if type(exc).__name__ != "ArgumentError":
+            raise
+        print(f"error: {opts.script}: {exc}", file=sys.stderr)
+        return 2
+    spark = (SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()) if opts.count else None
+    for item in opts.count:
+        name, _, folder = item.partition("=")
+        rows = count_rows(spark, Path(folder))
+        print(f"rows {name}={'none' if rows is None else rows}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
