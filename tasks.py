@@ -1,15 +1,23 @@
 """Invoke tasks: flags and help only; the work is in the glue_release package."""
 
-from invoke import Collection
+from invoke import Collection, Exit
 
 from glue_release import commands
 from glue_release.cli import task
+
+ENV_HELP = "environment: local (the emulator, default), dev, test or prod"
 
 
 @task(help={"unit": "only the fast tests (jobs and tool), no emulator, Terraform or extra Spark processes"})
 def test(c, unit=False):
     """Run every test: job transforms, the release tool, Terraform modules, the emulator end to end."""
     commands.test(unit=unit)
+
+
+@task
+def lint(c):
+    """Static checks: ruff, terraform fmt/validate, checkov (SARIF in build/), actionlint, zizmor."""
+    commands.lint(c.config)
 
 
 @task(
@@ -27,4 +35,75 @@ def new_job(c, name):
     commands.new_job(name)
 
 
-ns = Collection(test, run_local, new_job)
+@task(help={"env": ENV_HELP})
+def package(c, env="local"):
+    """Compile-check and build content-hashed artifacts, manifest and Terraform var file under build/ENV/."""
+    commands.package(env, c.config)
+
+
+@task(help={"env": ENV_HELP})
+def upload(c, env="local"):
+    """Upload the packaged artifacts that the artifacts bucket does not have yet."""
+    commands.upload(env, c.config)
+
+
+@task(help={"env": ENV_HELP, "detailed_exitcode": "exit 2 when the plan has changes (0: none)"})
+def plan(c, env="local", detailed_exitcode=False):
+    """Package, then save a Terraform plan and its Markdown review summary (build/ENV/plan.md)."""
+    code = commands.plan(env, c.config, detailed_exitcode)
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"env": ENV_HELP, "plan": "the saved plan to apply (default build/ENV/tfplan)"})
+def apply(c, env="local", plan=None):
+    """Apply exactly a saved plan."""
+    commands.apply(env, c.config, plan)
+
+
+@task(help={"env": ENV_HELP, "skip_tests": "do not run unit tests first", "smoke": "run smoke runs at the end"})
+def deploy(c, env="local", skip_tests=False, smoke=True):
+    """Test, package, upload, plan, apply (when there are changes) and smoke-run the jobs."""
+    commands.deploy(env, c.config, skip_tests=skip_tests, smoke=smoke)
+
+
+@task(help={"env": ENV_HELP})
+def drift(c, env="local"):
+    """Compare real infrastructure with the code; exit 2 and write build/ENV/drift.md when they differ."""
+    code = commands.drift(env, c.config)
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"env": ENV_HELP, "to": "the commit (sha, tag or branch) whose jobs to deploy again"})
+def rollback(c, to, env="local"):
+    """Deploy the jobs of an earlier commit again (their artifacts are still stored): plan, then apply."""
+    commands.rollback(env, c.config, to)
+
+
+@task(help={"env": ENV_HELP})
+def bootstrap(c, env="local"):
+    """Create what must exist before the main plan: state and artifacts buckets (once per account)."""
+    commands.bootstrap(env, c.config)
+
+
+@task(name="up")
+def local_up(c):
+    """Start the local AWS emulator (moto's server on 127.0.0.1)."""
+    commands.local_up(c.config)
+
+
+@task(name="down")
+def local_down(c):
+    """Stop the local AWS emulator; its state goes with it."""
+    commands.local_down(c.config)
+
+
+@task(name="status")
+def local_status(c):
+    """Say whether the local AWS emulator is running."""
+    commands.local_status(c.config)
+
+
+ns = Collection(test, lint, run_local, new_job, package, upload, plan, apply, deploy, drift, rollback, bootstrap)
+ns.add_collection(Collection("local", local_up, local_down, local_status))

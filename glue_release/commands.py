@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
-from glue_release import declarations, local_run, scaffold
+from glue_release import aws, declarations, local_run, release, scaffold
 from glue_release.errors import UserError
 from glue_release.paths import BUILD_DIR, JOBS_DIR, REPO_ROOT
+from glue_release.settings import Settings, load_settings
+from glue_release.stages import StageRun
+
+UNIT_TEST_INPUTS = ("jobs", "glue_runtime", "glue_release", "tests", "conftest.py", "pyproject.toml")
+
+
+# -- develop -------------------------------------------------------------------------
 
 
 def run_local(job_name: str, arg_pairs: list[str]) -> None:
@@ -38,3 +49,236 @@ def test(unit: bool = False) -> None:
     result = subprocess.run(cmd, cwd=REPO_ROOT)
     if result.returncode != 0:
         raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")
+
+
+def lint(config: Mapping[str, Any]) -> None:
+    from glue_release.lint import lint as run_lint
+
+    run_lint(config.get("provider_mirror") or None)
+
+
+def _sources_digest() -> str:
+    digest = hashlib.sha256()
+    for name in UNIT_TEST_INPUTS:
+        root = REPO_ROOT / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for file in files:
+            if "__pycache__" not in file.parts:
+                digest.update(str(file.relative_to(REPO_ROOT)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def unit_tests_once() -> str:
+    """Unit tests, skipped when nothing they cover changed since they last passed."""
+    stamp = BUILD_DIR / "unit-tests.passed"
+    digest = _sources_digest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return "passed before on these sources"
+    test(unit=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
+    return "passed"
+
+
+# -- release -------------------------------------------------------------------------
+
+
+def settings_for(env: str, config: Mapping[str, Any]) -> Settings:
+    build_root = config.get("build_root")
+    return load_settings(env, config, build_root=Path(build_root) if build_root else BUILD_DIR)
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the repository when inside it."""
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def package(env: str, config: Mapping[str, Any]) -> None:
+    settings = settings_for(env, config)
+    manifest = release.package_env(settings, declarations.load_jobs())
+    print(f"packaged {len(manifest.jobs)} jobs and the library into {shown(settings.build_dir)}/")
+    print(f"  library  {manifest.library.key}")
+    for name, job in manifest.jobs.items():
+        print(f"  {name:<24} {job.script.key}")
+
+
+def _connect(settings: Settings, start_emulator: bool = True) -> str:
+    """Make AWS reachable: the emulator (started if needed) for local, credentials everywhere."""
+    if settings.emulator is not None and start_emulator:
+        settings.emulator.up()
+    return aws.check_credentials(settings)
+
+
+def upload(env: str, config: Mapping[str, Any]) -> None:
+    settings = settings_for(env, config)
+    manifest = release.manifest_of(settings)
+    with release.env_lock(settings):
+        _connect(settings)
+        if settings.is_local:
+            release.bootstrap(settings, only_if_missing=True)
+        report = release.upload_env(settings, manifest)
+    print(
+        f"uploaded {len(report.uploaded)} artifacts, {len(report.present)} already in s3://{settings.artifacts_bucket}"
+    )
+
+
+def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False) -> int:
+    """Package, then plan; exit code 2 (with ``detailed_exitcode``) when the plan has changes."""
+    settings = settings_for(env, config)
+    jobs = declarations.load_jobs()
+    with release.env_lock(settings):
+        _connect(settings)
+        manifest = release.package_env(settings, jobs)
+        if settings.is_local:
+            release.bootstrap(settings, only_if_missing=True)
+        result = release.plan_env(settings, manifest)
+    print(result.summary_file.read_text())
+    print(f"saved plan: {shown(result.plan_file)}")
+    print(f"review summary: {shown(result.summary_file)}")
+    return 2 if result.changed and detailed_exitcode else 0
+
+
+def apply(env: str, config: Mapping[str, Any], plan_file: str | None = None) -> None:
+    settings = settings_for(env, config)
+    with release.env_lock(settings):
+        _connect(settings, start_emulator=False)
+        release.apply_env(settings, Path(plan_file) if plan_file else None)
+
+
+def drift(env: str, config: Mapping[str, Any]) -> int:
+    """Plan with refresh against the checked-out code; 2 when the real infrastructure differs."""
+    settings = settings_for(env, config)
+    jobs = declarations.load_jobs()
+    with release.env_lock(settings):
+        _connect(settings)
+        manifest = release.package_env(settings, jobs)
+        result = release.plan_env(settings, manifest, title="Drift")
+    print(result.summary_file.read_text())
+    return 2 if result.changed else 0
+
+
+def rollback(env: str, config: Mapping[str, Any], to: str) -> StageRun:
+    """Deploy the jobs as they were at commit ``to`` with today's Terraform; their artifacts are still stored."""
+    settings = settings_for(env, config)
+    run = StageRun(f"rollback of {env}")
+    with release.env_lock(settings), release.checkout(to) as (tree, sha):
+        jobs = run.run(
+            "declarations", lambda: declarations.load_jobs(tree / "jobs"), lambda j: f"{len(j)} jobs at {sha[:12]}"
+        )
+        run.run("account", lambda: _connect(settings), lambda account: f"account {account}")
+        manifest = run.run(
+            "package",
+            lambda: release.package_env(settings, jobs, tree / "glue_runtime", commit=sha),
+            lambda m: f"{len(m.artifacts())} artifacts",
+        )
+        run.run(
+            "upload",
+            lambda: release.upload_env(settings, manifest),
+            lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
+        )
+        result = run.run("plan", lambda: release.plan_env(settings, manifest, title="Rollback"), _plan_note)
+        print(result.summary_file.read_text())
+        if result.changed:
+            run.run("apply", lambda: release.apply_env(settings, result.plan_file))
+        else:
+            run.skip("apply", f"{env} already runs the jobs of {sha[:12]}")
+    print(run.summary())
+    return run
+
+
+def _plan_note(result: release.PlanResult) -> str:
+    return ", ".join(f"{n} {a}" for a, n in sorted(result.counts.items())) or "no changes"
+
+
+def bootstrap(env: str, config: Mapping[str, Any]) -> None:
+    settings = settings_for(env, config)
+    with release.env_lock(settings):
+        _connect(settings)
+        applied = release.bootstrap(settings)
+    print("bootstrap applied" if applied else "bootstrap: no changes")
+
+
+def deploy(env: str, config: Mapping[str, Any], skip_tests: bool = False, smoke: bool = True) -> StageRun:
+    settings = settings_for(env, config)
+    jobs = declarations.load_jobs()
+    run = StageRun(f"deploy to {env}")
+    with release.env_lock(settings):
+        if settings.emulator is not None:
+            emulator = settings.emulator
+            run.run("emulator", emulator.up, lambda started: f"started on {emulator.endpoint}" if started else "up")
+        run.run("account", lambda: aws.check_credentials(settings), lambda account: f"account {account}")
+        if skip_tests:
+            run.skip("tests", "--skip-tests")
+        else:
+            run.run("tests", unit_tests_once, str)
+        manifest = run.run(
+            "package", lambda: release.package_env(settings, jobs), lambda m: f"{len(m.artifacts())} artifacts"
+        )
+        if settings.is_local:
+            run.run(
+                "bootstrap",
+                lambda: release.bootstrap(settings, only_if_missing=True),
+                lambda applied: "created state and artifacts buckets" if applied else "buckets exist",
+            )
+        run.run(
+            "upload",
+            lambda: release.upload_env(settings, manifest),
+            lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
+        )
+        result = run.run("plan", lambda: release.plan_env(settings, manifest), _plan_note)
+        if result.changed:
+            run.run("apply", lambda: release.apply_env(settings, result.plan_file))
+        else:
+            run.skip("apply", "no changes")
+        if smoke:
+            smoke_stage(run, settings, jobs)
+        else:
+            run.skip("smoke", "--no-smoke")
+    print(run.summary())
+    return run
+
+
+def smoke_stage(run: StageRun, settings: Settings, jobs: dict[str, declarations.JobDeclaration]) -> None:
+    try:
+        from glue_release.smoke import run_smoke
+    except ImportError:
+        run.skip("smoke", "smoke runs are not available in this version")
+        return
+
+    def body() -> Any:
+        report = run_smoke(settings, jobs)
+        print(report.table())
+        if not report.ok:
+            raise UserError("a smoke run failed; its error is shown above")
+        return report
+
+    run.run("smoke", body, lambda report: "all jobs green")
+
+
+# -- the local emulator -----------------------------------------------------------------
+
+
+def local_up(config: Mapping[str, Any]) -> None:
+    emulator = settings_for("local", config).emulator
+    assert emulator is not None
+    started = emulator.up()
+    print(f"emulator {'started' if started else 'already running'} on {emulator.endpoint} (pid {emulator.pid()})")
+
+
+def local_down(config: Mapping[str, Any]) -> None:
+    emulator = settings_for("local", config).emulator
+    assert emulator is not None
+    print("emulator stopped" if emulator.down() else "emulator was not running")
+
+
+def local_status(config: Mapping[str, Any]) -> None:
+    emulator = settings_for("local", config).emulator
+    assert emulator is not None
+    status = emulator.status()
+    if status["running"]:
+        print(f"emulator running on {status['endpoint']} (pid {status['pid']})")
+    else:
+        raise UserError(f"emulator not running on {status['endpoint']}; start it with `invoke local.up`")

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ class LocalRun:
     rows: dict[str, int | None]
     outputs: dict[str, Path]
     log: list[str]  # what the script printed, when not echoed
+    timed_out: bool = False  # killed after ``timeout_s``; returncode is then the kill signal's
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -66,8 +68,13 @@ def run_script(
     outputs: dict[str, Path],
     python_path: list[Path],
     echo: bool = True,
+    timeout_s: float | None = None,
 ) -> LocalRun:
-    """Run ``script`` in a fresh Python process (its own JVM), as ``__main__``; parse its row counts."""
+    """Run ``script`` in a fresh Python process (its own JVM), as ``__main__``; parse its row counts.
+
+    With ``timeout_s`` the process is killed when it runs longer (``timed_out`` is set). Killing the
+    Python process is enough: PySpark's JVM exits when the stdin pipe its Python parent holds closes.
+    """
     cmd = [sys.executable, "-m", "glue_release.script_runner", "--script", str(script), "--app-name", job_name]
     for entry in python_path:
         cmd += ["--path", str(entry)]
@@ -78,16 +85,38 @@ def run_script(
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=None if echo else subprocess.STDOUT, text=True, env=env)
     rows: dict[str, int | None] = {}
     log: list[str] = []
+    timed_out = threading.Event()
+    timer: threading.Timer | None = None
+    if timeout_s is not None:
+
+        def expire() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout_s, expire)
+        timer.daemon = True
+        timer.start()
     assert proc.stdout is not None
-    for line in proc.stdout:
-        match = ROWS_LINE.match(line.strip())
-        if match:
-            rows[match["name"]] = None if match["rows"] == "none" else int(match["rows"])
-        elif echo:
-            print(line, end="")
-        else:
-            log.append(line.rstrip("\n"))
-    return LocalRun(job=job_name, returncode=proc.wait(), rows=rows, outputs=outputs, log=log)
+    try:
+        for line in proc.stdout:
+            match = ROWS_LINE.match(line.strip())
+            if match:
+                rows[match["name"]] = None if match["rows"] == "none" else int(match["rows"])
+            elif echo:
+                print(line, end="")
+            else:
+                log.append(line.rstrip("\n"))
+        returncode = proc.wait()
+    finally:
+        if timer is not None:
+            timer.cancel()
+        # Interrupted here (Ctrl-C, an error in this loop): never leave the script running on its own.
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return LocalRun(
+        job=job_name, returncode=returncode, rows=rows, outputs=outputs, log=log, timed_out=timed_out.is_set()
+    )
 
 
 def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path) -> LocalRun:

@@ -1,0 +1,46 @@
+"""AWS clients for an environment: the standard credential chain, or the emulator for ``local``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from glue_release.errors import UserError
+from glue_release.settings import Settings
+
+RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 10})
+
+
+def client(settings: Settings, service: str) -> Any:
+    emulator = settings.emulator
+    if emulator is None:
+        return boto3.session.Session(region_name=settings.region).client(service, config=RETRIES)
+    env = emulator.aws_env(settings.region)
+    return boto3.session.Session(
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=env["AWS_SESSION_TOKEN"],
+        region_name=settings.region,
+    ).client(service, endpoint_url=emulator.endpoint, verify=str(emulator.cert), config=RETRIES)
+
+
+def check_credentials(settings: Settings) -> str:
+    """The caller's account id; one clear line when there are no credentials or they belong elsewhere."""
+    try:
+        account = str(client(settings, "sts").get_caller_identity()["Account"])
+    except NoCredentialsError:
+        raise UserError(
+            f"no AWS credentials for environment {settings.env}: set AWS_PROFILE, AWS_ACCESS_KEY_ID/"
+            "AWS_SECRET_ACCESS_KEY, or assume the environment's role (OIDC in CI)"
+        ) from None
+    except (ClientError, BotoCoreError) as error:
+        raise UserError(f"AWS credentials for environment {settings.env} were refused: {error}") from None
+    if settings.account_id and account != settings.account_id:
+        raise UserError(
+            f"these credentials are for account {account}, but {settings.env} is account {settings.account_id}; "
+            f"switch credentials before deploying {settings.env}"
+        )
+    return account

@@ -1,0 +1,208 @@
+"""The local AWS emulator: moto's server on 127.0.0.1, over TLS.
+
+TLS because the buckets' policies deny plain HTTP, as they should on AWS; moto
+enforces bucket policies, so the same policy holds locally. The certificate is
+self-signed, made on first start, and handed to Terraform and boto3 as their CA
+bundle. All state lives in the server process: after ``down``/``up`` the next
+deploy recreates everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from glue_release.errors import UserError
+from glue_release.paths import BUILD_DIR
+
+DEFAULT_PORT = 5000
+READY_TIMEOUT_S = 60.0
+ACCOUNT_ID = "123456789012"  # moto's default account
+
+
+@dataclass(frozen=True)
+class Emulator:
+    port: int = DEFAULT_PORT
+    state_dir: Path = BUILD_DIR / "emulator"
+    host: str = "127.0.0.1"
+
+    @property
+    def endpoint(self) -> str:
+        return f"https://{self.host}:{self.port}"
+
+    @property
+    def cert(self) -> Path:
+        return self.state_dir / "cert.pem"
+
+    @property
+    def key(self) -> Path:
+        return self.state_dir / "key.pem"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.state_dir / f"moto-{self.port}.pid"
+
+    @property
+    def log(self) -> Path:
+        return self.state_dir / f"moto-{self.port}.log"
+
+    def aws_env(self, region: str) -> dict[str, str]:
+        """Environment for any AWS client (Terraform, its S3 backend, boto3) talking to the emulator."""
+        return {
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_SESSION_TOKEN": "test",
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_CA_BUNDLE": str(self.cert),
+            # The S3 backend has no variable for its endpoint; this is how it finds the emulator.
+            "AWS_ENDPOINT_URL_S3": self.endpoint,
+        }
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def pid(self) -> int | None:
+        """The pid of our server on this port, if it is still alive."""
+        try:
+            pid = int(json.loads(self.pidfile.read_text())["pid"])
+        except (FileNotFoundError, ValueError, KeyError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        return pid
+
+    def responds(self) -> bool:
+        if not self.cert.exists():
+            return False
+        context = ssl.create_default_context(cafile=str(self.cert))
+        try:
+            with urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=2, context=context) as response:
+                return bool(response.status == 200)
+        except OSError:
+            return False
+
+    def status(self) -> dict[str, Any]:
+        pid = self.pid()
+        return {"running": pid is not None and self.responds(), "pid": pid, "endpoint": self.endpoint}
+
+    def up(self) -> bool:
+        """Start the server unless ours is already running; True when it started one."""
+        if self.pid() is not None and self.responds():
+            return False
+        if port_in_use(self.host, self.port):
+            raise UserError(
+                f"port {self.port} on {self.host} is taken by another process; free it or pick another port "
+                "with --port or INVOKE_EMULATOR_PORT"
+            )
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        if not (self.cert.exists() and self.key.exists()):
+            write_self_signed_cert(self.cert, self.key, self.host)
+        env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true")
+        moto_server = Path(sys.executable).with_name("moto_server")
+        cmd = [str(moto_server), "-H", self.host, "-p", str(self.port), "-c", str(self.cert), "-k", str(self.key)]
+        with self.log.open("ab") as log:
+            # A session of its own: Ctrl-C in the terminal that started it must not stop it.
+            proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env, start_new_session=True)
+        self.pidfile.write_text(json.dumps({"pid": proc.pid, "port": self.port}))
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                self.pidfile.unlink(missing_ok=True)
+                tail = self.log.read_text(errors="replace").strip().splitlines()[-1:] or ["(no output)"]
+                raise UserError(f"the emulator exited during start-up ({tail[0]}); see {self.log}")
+            if self.responds():
+                return True
+            time.sleep(0.2)
+        self.down()
+        raise UserError(
+            f"the emulator did not answer on {self.endpoint} within {READY_TIMEOUT_S:.0f} s; see {self.log}"
+        )
+
+    def down(self) -> bool:
+        """Stop our server; True when one was running."""
+        pid = self.pid()
+        self.pidfile.unlink(missing_ok=True)
+        if pid is None:
+            return False
+        os.killpg(pid, signal.SIGTERM)
+        for _ in range(50):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.1)
+        os.killpg(pid, signal.SIGKILL)
+        return True
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def write_self_signed_cert(cert_path: Path, key_path: Path, host: str) -> None:
+    """A certificate for 127.0.0.1 and localhost that is its own CA, for Terraform's and boto3's CA bundle."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "glue-release local emulator")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=825))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host)), x509.DNSName("localhost")]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    key_path.chmod(0o600)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))

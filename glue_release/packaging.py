@@ -1,0 +1,192 @@
+"""``invoke package``: compile-check, build content-hashed artifacts, write the manifest and Terraform's var file.
+
+Artifacts are addressed by the SHA-256 of their bytes, so the same source gives
+the same key on every machine and a plan shows a job's change exactly when its
+code changed. Nothing is uploaded here; ``upload`` reads the manifest.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import io
+import json
+import subprocess
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from glue_release.declarations import JobDeclaration
+from glue_release.errors import UserError
+from glue_release.paths import REPO_ROOT, RUNTIME_DIR
+
+# Every zip entry gets the same timestamp and mode: zip headers would otherwise
+# carry the checkout's mtimes and umask, and the hash would change per machine.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+ZIP_MODE = 0o644 << 16
+LIBRARY_NAME = "glue_runtime"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    key: str
+    sha256: str  # hex
+    size: int
+    path: str  # the built file, relative to the repository
+
+    @property
+    def checksum_b64(self) -> str:
+        """The digest as S3's ``ChecksumSHA256`` wants it."""
+        return base64.b64encode(bytes.fromhex(self.sha256)).decode()
+
+
+@dataclass(frozen=True)
+class JobArtifacts:
+    script: Artifact
+    module: Artifact
+
+
+@dataclass(frozen=True)
+class Manifest:
+    git_commit: str
+    built_at: str
+    library: Artifact
+    jobs: dict[str, JobArtifacts]
+
+    def artifacts(self) -> list[Artifact]:
+        return [self.library, *(a for job in self.jobs.values() for a in (job.module, job.script))]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise UserError(f"{path} not found; run `invoke package` first") from None
+        return cls(
+            git_commit=data["git_commit"],
+            built_at=data["built_at"],
+            library=Artifact(**data["library"]),
+            jobs={
+                name: JobArtifacts(script=Artifact(**job["script"]), module=Artifact(**job["module"]))
+                for name, job in data["jobs"].items()
+            },
+        )
+
+
+def compile_check(jobs: dict[str, JobDeclaration], runtime_dir: Path = RUNTIME_DIR) -> int:
+    """Compile every shipped Python file in memory; the first error stops the release. Returns the file count."""
+    files = sorted(runtime_dir.rglob("*.py"))
+    for job in jobs.values():
+        files += _job_sources(job.folder)
+    for file in files:
+        try:
+            compile(file.read_bytes(), str(file), "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            where = f"{_rel(file)}:{exc.lineno}" if exc.lineno else _rel(file)
+            raise UserError(f"{where}: {exc.msg}; fix it and run again (nothing was packaged or uploaded)") from None
+    return len(files)
+
+
+def _job_sources(folder: Path) -> list[Path]:
+    """The job's Python files that ship: everything except its tests."""
+    return sorted(p for p in folder.rglob("*.py") if "tests" not in p.relative_to(folder).parts)
+
+
+def reproducible_zip(entries: dict[str, bytes]) -> bytes:
+    """A zip whose bytes depend only on the entry names and contents."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.external_attr = ZIP_MODE
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # unix, whatever the host
+            archive.writestr(info, entries[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def _store(out_dir: Path, key_prefix: str, filename: str, data: bytes) -> Artifact:
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"{key_prefix}/{digest}/{filename}"
+    path = out_dir / key
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return Artifact(key=key, sha256=digest, size=len(data), path=_rel(path))
+
+
+def library_artifact(out_dir: Path, runtime_dir: Path = RUNTIME_DIR) -> Artifact:
+    entries = {
+        f"{LIBRARY_NAME}/{p.relative_to(runtime_dir).as_posix()}": p.read_bytes()
+        for p in runtime_dir.rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    return _store(out_dir, "lib", f"{LIBRARY_NAME}.zip", reproducible_zip(entries))
+
+
+def job_artifacts(job: JobDeclaration, out_dir: Path) -> JobArtifacts:
+    """The script Glue runs, and the job's own package (minus script and tests) for ``--extra-py-files``."""
+    entries = {
+        f"{job.name}/{p.relative_to(job.folder).as_posix()}": p.read_bytes()
+        for p in _job_sources(job.folder)
+        if p != job.script
+    }
+    return JobArtifacts(
+        script=_store(out_dir, f"jobs/{job.name}", "main.py", job.script.read_bytes()),
+        module=_store(out_dir, f"jobs/{job.name}", f"{job.name}.zip", reproducible_zip(entries)),
+    )
+
+
+def git_commit(repo: Path = REPO_ROOT) -> str:
+    """The commit being packaged, marked ``-dirty`` when the work tree has changes."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit}-dirty" if dirty.strip() else commit
+
+
+def terraform_vars(jobs: dict[str, JobDeclaration], manifest: Manifest) -> dict[str, object]:
+    """Terraform's ``jobs`` and ``artifacts`` variables (docs/architecture.md). No timestamps: plans must be stable."""
+    return {
+        "jobs": {name: job.terraform_value() for name, job in sorted(jobs.items())},
+        "artifacts": {
+            "library_key": manifest.library.key,
+            "jobs": {
+                name: {"script_key": a.script.key, "module_key": a.module.key}
+                for name, a in sorted(manifest.jobs.items())
+            },
+        },
+    }
+
+
+def package(
+    jobs: dict[str, JobDeclaration], build_dir: Path, runtime_dir: Path = RUNTIME_DIR, commit: str | None = None
+) -> Manifest:
+    """Compile-check, build artifacts under ``build_dir/artifacts``, write manifest.json and release.tfvars.json."""
+    compile_check(jobs, runtime_dir)
+    out_dir = build_dir / "artifacts"
+    manifest = Manifest(
+        git_commit=commit or git_commit(),
+        built_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        library=library_artifact(out_dir, runtime_dir),
+        jobs={name: job_artifacts(job, out_dir) for name, job in sorted(jobs.items())},
+    )
+    build_dir.mkdir(parents=True, exist_ok=True)
+    (build_dir / "manifest.json").write_text(manifest.to_json())
+    (build_dir / "release.tfvars.json").write_text(json.dumps(terraform_vars(jobs, manifest), indent=2) + "\n")
+    return manifest
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)

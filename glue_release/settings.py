@@ -1,0 +1,115 @@
+"""Per-environment settings.
+
+Account-level names (region, name prefix, artifacts bucket) live once, in
+``environments/<env>.tfvars``: Terraform reads that file and so does the tool.
+What only the tool needs (provider mirror, emulator port, the account guard)
+comes from invoke's config: ``invoke.yaml``, ``INVOKE_*`` variables, flags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from glue_release.emulator import DEFAULT_PORT, Emulator
+from glue_release.errors import UserError
+from glue_release.paths import BUILD_DIR, ENVIRONMENTS_DIR
+
+LOCAL = "local"
+# A top-level `name = "value"` or `name = number|true|false` line of a tfvars file.
+_ASSIGNMENT = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"([^"]*)"|([0-9.]+|true|false))\s*(?:#.*)?$')
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    region: str
+    name_prefix: str
+    artifacts_bucket: str
+    tfvars: Path
+    backend_config: Path
+    provider_mirror: str | None = None
+    account_id: str | None = None  # the guard: refuse to deploy with credentials of another account
+    emulator_port: int = DEFAULT_PORT
+    build_root: Path = BUILD_DIR
+
+    @property
+    def is_local(self) -> bool:
+        return self.env == LOCAL
+
+    @property
+    def build_dir(self) -> Path:
+        return self.build_root / self.env
+
+    @property
+    def emulator(self) -> Emulator | None:
+        if not self.is_local:
+            return None
+        return Emulator(port=self.emulator_port, state_dir=self.build_root / "emulator")
+
+
+def known_environments(environments_dir: Path = ENVIRONMENTS_DIR) -> list[str]:
+    return sorted(p.name.removesuffix(".tfvars") for p in environments_dir.glob("*.tfvars"))
+
+
+def read_tfvars(path: Path) -> dict[str, str]:
+    """The simple top-level assignments of a tfvars file (strings, numbers, booleans); maps and lists are skipped."""
+    values: dict[str, str] = {}
+    depth = 0
+    for line in path.read_text().splitlines():
+        if depth == 0 and (match := _ASSIGNMENT.match(line)):
+            values[match[1]] = match[2] if match[2] is not None else match[3]
+        depth += line.count("{") + line.count("[") - line.count("}") - line.count("]")
+    return values
+
+
+def load_settings(
+    env: str,
+    config: Mapping[str, Any] | None = None,
+    environments_dir: Path = ENVIRONMENTS_DIR,
+    build_root: Path = BUILD_DIR,
+) -> Settings:
+    """Settings for ``env`` from its tfvars and the invoke config (``provider_mirror``, ``emulator.port``, ``envs``)."""
+    known = known_environments(environments_dir)
+    if env not in known:
+        raise UserError(f"unknown environment {env!r}; known environments: {', '.join(known)}")
+    config = config or {}
+    tfvars = environments_dir / f"{env}.tfvars"
+    backend = environments_dir / f"{env}.s3.tfbackend"
+    values = read_tfvars(tfvars)
+    for required in ("region", "name_prefix", "artifacts_bucket_name"):
+        if not values.get(required):
+            raise UserError(f"{tfvars.name}: {required} must be set (a quoted string)")
+    if not backend.exists():
+        raise UserError(f"{backend.name} is missing; every environment needs a backend file next to its tfvars")
+    env_config = (config.get("envs") or {}).get(env) or {}
+    emulator_config = config.get("emulator") or {}
+    try:
+        port = int(emulator_config.get("port") or DEFAULT_PORT)
+    except (TypeError, ValueError):
+        raise UserError(f"emulator.port must be a number, got {emulator_config.get('port')!r}") from None
+    if not 1024 <= port <= 65535:
+        raise UserError(f"emulator.port must be between 1024 and 65535, got {port}")
+    account = env_config.get("account_id")
+    if account is not None and not re.fullmatch(r"\d{12}", str(account)):
+        raise UserError(f"envs.{env}.account_id must be a 12-digit AWS account id, got {account!r}")
+    mirror = config.get("provider_mirror") or None
+    if mirror and not Path(mirror).is_dir():
+        raise UserError(
+            f"provider_mirror {mirror!r} is not a directory (set INVOKE_PROVIDER_MIRROR to a provider mirror)"
+        )
+    return Settings(
+        env=env,
+        region=values["region"],
+        name_prefix=values["name_prefix"],
+        artifacts_bucket=values["artifacts_bucket_name"],
+        tfvars=tfvars,
+        backend_config=backend,
+        provider_mirror=mirror,
+        account_id=None if account is None else str(account),
+        emulator_port=port,
+        build_root=build_root,
+    )

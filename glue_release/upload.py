@@ -1,0 +1,91 @@
+"""``invoke upload``: put the manifest's artifacts in the artifacts bucket, each once, never changed.
+
+Keys are content hashes, so an existing key already holds the right bytes: we
+HEAD first and skip it. If it holds different bytes, something wrote to a key
+it must not have, and we stop loudly rather than overwrite. Every PUT carries
+its SHA-256 so S3 rejects bytes that changed on the way, and is conditional on
+the key not existing yet (two concurrent uploads cannot both write it). A PUT
+is atomic: a Ctrl-C mid-upload leaves no object behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from glue_release.errors import UserError
+from glue_release.packaging import Artifact, Manifest
+from glue_release.paths import REPO_ROOT
+
+
+@dataclass
+class UploadReport:
+    uploaded: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)
+
+
+def _status(error: ClientError) -> int:
+    return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+
+
+def remote_sha256(s3: Any, bucket: str, key: str) -> str | None:
+    """The stored object's SHA-256 (base64), '' when it has none, or None when there is no object."""
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")
+    except ClientError as error:
+        if _status(error) == 404:
+            return None
+        if _status(error) == 403:
+            raise UserError(f"access denied reading s3://{bucket}/{key}; check the credentials' role") from None
+        raise
+    return str(head.get("ChecksumSHA256") or head.get("Metadata", {}).get("sha256") or "")
+
+
+def upload_artifact(s3: Any, bucket: str, artifact: Artifact, repo_root: Path = REPO_ROOT) -> bool:
+    """Upload one artifact unless its key exists; True when it uploaded."""
+    existing = remote_sha256(s3, bucket, artifact.key)
+    if existing is not None:
+        if existing not in (artifact.checksum_b64, artifact.sha256):
+            raise UserError(
+                f"s3://{bucket}/{artifact.key} exists with different content (sha256 {existing or 'unknown'}, "
+                f"expected {artifact.checksum_b64}); content-addressed artifacts are never overwritten: "
+                "find out who wrote that key before deploying"
+            )
+        return False
+    body = (repo_root / artifact.path).read_bytes()
+    try:
+        s3.put_object(
+            Bucket=bucket,
+            Key=artifact.key,
+            Body=body,
+            ChecksumSHA256=artifact.checksum_b64,
+            Metadata={"sha256": artifact.checksum_b64},
+            IfNoneMatch="*",
+        )
+    except ClientError as error:
+        if _status(error) != 412:
+            raise
+        # Another upload won the race for this key since our HEAD: check it holds our bytes.
+        upload_artifact(s3, bucket, artifact, repo_root)
+        return False
+    return True
+
+
+def upload(s3: Any, bucket: str, manifest: Manifest, repo_root: Path = REPO_ROOT) -> UploadReport:
+    report = UploadReport()
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError as error:
+        raise UserError(
+            f"artifacts bucket {bucket} is not reachable (HTTP {_status(error)}); "
+            "create it with `invoke bootstrap` or check environments/<env>.tfvars"
+        ) from None
+    for artifact in manifest.artifacts():
+        if upload_artifact(s3, bucket, artifact, repo_root):
+            report.uploaded.append(artifact.key)
+        else:
+            report.present.append(artifact.key)
+    return report

@@ -1,0 +1,243 @@
+"""The release tool end to end: real Terraform, the real AWS provider, moto's server as AWS.
+
+One deploy per module (it costs about a minute: S3 lifecycle rules are slow to
+create, on AWS too); the tests after it build on that deployed state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import stat
+import threading
+from pathlib import Path
+
+import boto3
+import pytest
+
+from glue_release import commands, declarations, release
+from glue_release.emulator import Emulator, free_port
+from glue_release.errors import UserError
+from glue_release.paths import JOBS_DIR
+from glue_release.settings import Settings, load_settings, read_tfvars
+from glue_release.terraform import check_version
+
+pytestmark = pytest.mark.emulator
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return {
+        "emulator": {"port": free_port()},
+        "provider_mirror": os.environ.get("INVOKE_PROVIDER_MIRROR"),
+        "build_root": str(tmp_path_factory.mktemp("build")),
+    }
+
+
+@pytest.fixture(scope="module")
+def settings(config: dict) -> Settings:
+    return commands.settings_for("local", config)
+
+
+@pytest.fixture(scope="module")
+def deployed(config: dict, settings: Settings):
+    run = commands.deploy("local", config, skip_tests=True, smoke=False)
+    yield run
+    assert settings.emulator is not None
+    settings.emulator.down()
+
+
+def stage(run, name: str) -> tuple[str, str]:
+    _, status, _, note = next(r for r in run.results if r[0] == name)
+    return status, note
+
+
+def glue(settings: Settings):
+    emulator = settings.emulator
+    assert emulator is not None
+    return boto3.client(
+        "glue",
+        endpoint_url=emulator.endpoint,
+        verify=str(emulator.cert),
+        region_name=settings.region,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+def s3(settings: Settings):
+    emulator = settings.emulator
+    assert emulator is not None
+    return boto3.client(
+        "s3",
+        endpoint_url=emulator.endpoint,
+        verify=str(emulator.cert),
+        region_name=settings.region,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+@pytest.fixture
+def jobs_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "jobs"
+    shutil.copytree(JOBS_DIR, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def edit(path: Path, marker: str) -> None:
+    path.write_text(path.read_text() + f"\n# {marker}\n")
+
+
+def test_first_deploy_creates_every_job_from_its_artifacts(deployed, settings):
+    assert stage(deployed, "apply")[0] == "ok"
+    assert stage(deployed, "bootstrap")[1] == "created state and artifacts buckets"
+    manifest = release.manifest_of(settings)
+    client = glue(settings)
+    for name, artifacts in manifest.jobs.items():
+        job = client.get_job(JobName=f"{settings.name_prefix}-{name}")["Job"]
+        assert job["Command"]["ScriptLocation"] == f"s3://{settings.artifacts_bucket}/{artifacts.script.key}"
+        extra = job["DefaultArguments"]["--extra-py-files"].split(",")
+        assert f"s3://{settings.artifacts_bucket}/{manifest.library.key}" in extra
+        assert f"s3://{settings.artifacts_bucket}/{artifacts.module.key}" in extra
+    keys = {o["Key"] for o in s3(settings).list_objects_v2(Bucket=settings.artifacts_bucket)["Contents"]}
+    assert {a.key for a in manifest.artifacts()} <= keys
+
+
+def test_noop_redeploy_uploads_and_applies_nothing(deployed, config):
+    run = commands.deploy("local", config, skip_tests=True, smoke=False)
+    assert stage(run, "upload")[1].startswith("0 uploaded")
+    assert stage(run, "plan")[1] == "no changes"
+    assert stage(run, "apply") == ("skipped", "no changes")
+
+
+def test_one_changed_job_uploads_one_artifact_and_plans_only_that_job(deployed, settings, jobs_copy):
+    edit(jobs_copy / "revenue_rolling_7d" / "transforms.py", "one changed job")
+    manifest = release.package_env(settings, declarations.load_jobs(jobs_copy))
+    report = release.upload_env(settings, manifest)
+    assert report.uploaded == [manifest.jobs["revenue_rolling_7d"].module.key]
+    result = release.plan_env(settings, manifest)
+    plan = json.loads((settings.build_dir / "plan.json").read_text())
+    touched = [rc["address"] for rc in plan["resource_changes"] if rc["change"]["actions"] != ["no-op"]]
+    assert touched and all('"revenue_rolling_7d"' in address for address in touched), touched
+    assert result.counts == {"update": len(touched)}
+    summary = result.summary_file.read_text()
+    assert "revenue_rolling_7d" in summary and "CAUTION" not in summary
+
+
+def test_stale_plan_is_refused_with_an_explanation(deployed, settings, jobs_copy):
+    jobs = declarations.load_jobs(jobs_copy)
+    edit(jobs_copy / "customers_clean" / "main.py", "stale plan A")
+    manifest_a = release.package_env(settings, declarations.load_jobs(jobs_copy))
+    release.upload_env(settings, manifest_a)
+    plan_a = release.plan_env(settings, manifest_a).plan_file
+    saved_a = plan_a.with_name("tfplan-a")
+    shutil.copy(plan_a, saved_a)
+    edit(jobs_copy / "customers_clean" / "main.py", "stale plan B")
+    manifest_b = release.package_env(settings, declarations.load_jobs(jobs_copy))
+    release.upload_env(settings, manifest_b)
+    release.apply_env(settings, release.plan_env(settings, manifest_b).plan_file)
+    with pytest.raises(UserError, match="state changed after this plan was made"):
+        release.apply_env(settings, saved_a)
+    # Converge back to the checked-in jobs for the tests after this one.
+    manifest = release.package_env(settings, jobs)
+    release.apply_env(settings, release.plan_env(settings, manifest).plan_file)
+
+
+def test_second_deploy_fails_on_the_state_lock(deployed, settings, config):
+    backend = read_tfvars(settings.backend_config)
+    bucket, key = backend["bucket"], backend["key"]
+    # What a deploy in progress elsewhere leaves in the state bucket (Terraform's S3-native lock).
+    s3(settings).put_object(Bucket=bucket, Key=f"{key}.tflock", Body=json.dumps({"ID": "other", "Who": "ci"}).encode())
+    try:
+        with pytest.raises(UserError, match="another run holds the state lock"):
+            commands.deploy("local", config, skip_tests=True, smoke=False)
+    finally:
+        s3(settings).delete_object(Bucket=bucket, Key=f"{key}.tflock")
+
+
+def test_concurrent_command_in_the_same_checkout_is_refused(settings):
+    with (
+        release.env_lock(settings),
+        pytest.raises(UserError, match="another release command for local is running"),
+        release.env_lock(settings),
+    ):
+        pass
+
+
+def test_emulator_dying_mid_apply_then_rerun_converges(deployed, settings, config, jobs_copy):
+    edit(jobs_copy / "orders_daily_revenue" / "transforms.py", "interrupted apply")
+    manifest = release.package_env(settings, declarations.load_jobs(jobs_copy))
+    release.upload_env(settings, manifest)
+    plan = release.plan_env(settings, manifest)
+    emulator = settings.emulator
+    assert emulator is not None
+    killer = threading.Timer(1.0, emulator.down)
+    killer.start()
+    with pytest.raises(UserError):
+        release.apply_env(settings, plan.plan_file)
+    killer.join()
+    # The emulator's state is gone with it; the rerun starts it and recreates everything.
+    run = commands.deploy("local", config, skip_tests=True, smoke=False)
+    assert stage(run, "emulator")[1].startswith("started")
+    assert stage(run, "apply")[0] == "ok"
+    again = commands.deploy("local", config, skip_tests=True, smoke=False)
+    assert stage(again, "apply") == ("skipped", "no changes")
+
+
+def test_prod_never_applies_without_a_saved_plan(tmp_path):
+    prod = load_settings("prod", {}, build_root=tmp_path)
+    with pytest.raises(UserError, match="prod is applied only from a reviewed saved plan"):
+        release.apply_env(prod, None)
+
+
+def test_missing_credentials_is_one_line_before_any_work(tmp_path, monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("AWS_") and name != "AWS_CA_BUNDLE":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    with pytest.raises(UserError, match=r"^no AWS credentials for environment test: ") as error:
+        commands.plan("test", {"build_root": str(tmp_path)})
+    assert "\n" not in str(error.value)
+    assert not (tmp_path / "test" / "manifest.json").exists()
+
+
+def test_account_guard_refuses_other_accounts_credentials(tmp_path):
+    emulator = Emulator(port=free_port(), state_dir=tmp_path / "emulator")
+    emulator.up()
+    try:
+        config = {
+            "emulator": {"port": emulator.port},
+            "build_root": str(tmp_path),
+            "envs": {"local": {"account_id": "999999999999"}},
+        }
+        with pytest.raises(
+            UserError, match="credentials are for account 123456789012, but local is account 999999999999"
+        ):
+            commands.plan("local", config)
+    finally:
+        emulator.down()
+
+
+def test_taken_emulator_port_is_named(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(UserError, match=f"port {port} on 127.0.0.1 is taken by another process"):
+            Emulator(port=port, state_dir=tmp_path).up()
+
+
+def test_terraform_missing_or_too_old_is_one_clear_line(tmp_path, monkeypatch):
+    old = tmp_path / "terraform-old"
+    old.write_text('#!/bin/sh\necho \'{"terraform_version": "1.5.7"}\'\n')
+    old.chmod(old.stat().st_mode | stat.S_IEXEC)
+    with pytest.raises(UserError, match=r"Terraform 1\.5\.7 at .* is too old; this project needs >= 1\.6"):
+        check_version(str(old))
+    with pytest.raises(UserError, match=r"not found on PATH; install Terraform >= 1\.6"):
+        check_version(str(tmp_path / "no-terraform"))
+    assert check_version() >= (1, 6)
