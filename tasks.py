@@ -67,6 +67,15 @@ def deploy(c, env="local", skip_tests=False, smoke=True):
     commands.deploy(env, c.config, skip_tests=skip_tests, smoke=smoke)
 
 
+@task(
+    iterable=["job"],
+    help={"env": ENV_HELP, "job": "only this job (repeatable)", "timeout": "seconds one job run may take"},
+)
+def smoke(c, env="local", job=None, timeout=900):
+    """Run the deployed jobs on sample data under _smoke/ and check what they wrote."""
+    commands.smoke(env, c.config, job or [], float(timeout))
+
+
 @task(help={"env": ENV_HELP})
 def drift(c, env="local"):
     """Compare real infrastructure with the code; exit 2 and write build/ENV/drift.md when they differ."""
@@ -105,5 +114,5 @@ def local_status(c):
     commands.local_status(c.config)
 
 
-ns = Collection(test, lint, run_local, new_job, package, upload, plan, apply, deploy, drift, rollback, bootstrap)
+ns = Collection(test, lint, run_local, new_job, package, upload, plan, apply, deploy, smoke, drift, rollback, bootstrap)
 ns.add_collection(Collection("local", local_up, local_down, local_status))

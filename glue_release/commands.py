@@ -13,6 +13,7 @@ from glue_release import aws, declarations, local_run, release, scaffold
 from glue_release.errors import UserError
 from glue_release.paths import BUILD_DIR, JOBS_DIR, REPO_ROOT
 from glue_release.settings import Settings, load_settings
+from glue_release.smoke import run_smoke
 from glue_release.stages import StageRun
 
 UNIT_TEST_INPUTS = ("jobs", "glue_runtime", "glue_release", "tests", "conftest.py", "pyproject.toml")
@@ -45,7 +46,7 @@ def test(unit: bool = False) -> None:
     """pytest over jobs/ and tests/; ``unit`` leaves out what needs the emulator or extra JVMs."""
     cmd = [sys.executable, "-m", "pytest"]
     if unit:
-        cmd += ["-m", "not emulator and not slow"]
+        cmd += ["-m", "not emulator and not slow and not terraform"]
     result = subprocess.run(cmd, cwd=REPO_ROOT)
     if result.returncode != 0:
         raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")
@@ -201,9 +202,11 @@ def bootstrap(env: str, config: Mapping[str, Any]) -> None:
     print("bootstrap applied" if applied else "bootstrap: no changes")
 
 
-def deploy(env: str, config: Mapping[str, Any], skip_tests: bool = False, smoke: bool = True) -> StageRun:
+def deploy(
+    env: str, config: Mapping[str, Any], skip_tests: bool = False, smoke: bool = True, jobs_dir: Path = JOBS_DIR
+) -> StageRun:
     settings = settings_for(env, config)
-    jobs = declarations.load_jobs()
+    jobs = declarations.load_jobs(jobs_dir)
     run = StageRun(f"deploy to {env}")
     with release.env_lock(settings):
         if settings.emulator is not None:
@@ -234,28 +237,51 @@ def deploy(env: str, config: Mapping[str, Any], skip_tests: bool = False, smoke:
         else:
             run.skip("apply", "no changes")
         if smoke:
-            smoke_stage(run, settings, jobs)
+            smoke_stage(run, settings, jobs, applied=result.changed)
         else:
             run.skip("smoke", "--no-smoke")
     print(run.summary())
     return run
 
 
-def smoke_stage(run: StageRun, settings: Settings, jobs: dict[str, declarations.JobDeclaration]) -> None:
-    try:
-        from glue_release.smoke import run_smoke
-    except ImportError:
-        run.skip("smoke", "smoke runs are not available in this version")
+def smoke(env: str, config: Mapping[str, Any], only: list[str], timeout_s: float = 900) -> None:
+    settings = settings_for(env, config)
+    jobs = declarations.load_jobs()
+    with release.env_lock(settings):
+        _connect(settings, start_emulator=False)
+        _smoke(settings, jobs, only, timeout_s)
+
+
+def _smoke(
+    settings: Settings,
+    jobs: dict[str, declarations.JobDeclaration],
+    only: list[str] | None = None,
+    timeout_s: float = 900,
+) -> None:
+    report = run_smoke(settings, jobs, only=only or None, timeout_s=timeout_s)
+    print(report.table())
+    if not report.ok:
+        raise UserError("a smoke run failed; its errors are shown above")
+    if not only:
+        _smoke_stamp(settings).write_text(_deployment_digest(settings))
+
+
+def _smoke_stamp(settings: Settings) -> Path:
+    return settings.build_dir / "smoke.passed"
+
+
+def _deployment_digest(settings: Settings) -> str:
+    """What a smoke run proved: the deployed declarations and artifacts (the var file Terraform applied)."""
+    return hashlib.sha256((settings.build_dir / "release.tfvars.json").read_bytes()).hexdigest()
+
+
+def smoke_stage(run: StageRun, settings: Settings, jobs: dict[str, declarations.JobDeclaration], applied: bool) -> None:
+    stamp = _smoke_stamp(settings)
+    if not applied and stamp.exists() and stamp.read_text() == _deployment_digest(settings):
+        run.skip("smoke", "passed before on this exact deployment")
         return
-
-    def body() -> Any:
-        report = run_smoke(settings, jobs)
-        print(report.table())
-        if not report.ok:
-            raise UserError("a smoke run failed; its error is shown above")
-        return report
-
-    run.run("smoke", body, lambda report: "all jobs green")
+    stamp.unlink(missing_ok=True)
+    run.run("smoke", lambda: _smoke(settings, jobs), lambda _: "all jobs green")
 
 
 # -- the local emulator -----------------------------------------------------------------

@@ -217,7 +217,7 @@ def load_job(folder: Path) -> JobDeclaration:
     if not description or len(description) > 2048:
         raise f.fail("description", "must be 1 to 2048 characters")
 
-    return JobDeclaration(
+    job = JobDeclaration(
         name=name,
         folder=folder,
         description=description,
@@ -235,6 +235,10 @@ def load_job(folder: Path) -> JobDeclaration:
         outputs=outputs,
         smoke=f.get("smoke", dict, {}),
     )
+    from glue_release.smoke.spec import parse_smoke  # here: the smoke spec reads JobDeclaration
+
+    parse_smoke(job)
+    return job
 
 
 def load_jobs(jobs_dir: Path = JOBS_DIR) -> dict[str, JobDeclaration]:

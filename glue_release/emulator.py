@@ -1,10 +1,10 @@
 """The local AWS emulator: moto's server on 127.0.0.1, over TLS.
 
-TLS because the buckets' policies deny plain HTTP, as they should on AWS; moto
-enforces bucket policies, so the same policy holds locally. The certificate is
-self-signed, made on first start, and handed to Terraform and boto3 as their CA
-bundle. All state lives in the server process: after ``down``/``up`` the next
-deploy recreates everything.
+TLS so that local runs take the same HTTPS path as AWS (endpoints, CA bundle,
+no plain-HTTP special cases in the tool). The certificate is self-signed, made
+on first start, and handed to Terraform and boto3 as their CA bundle. All state
+lives in the server process: after ``down``/``up`` the next deploy recreates
+everything.
 """
 
 from __future__ import annotations
@@ -112,8 +112,8 @@ class Emulator:
         if not (self.cert.exists() and self.key.exists()):
             write_self_signed_cert(self.cert, self.key, self.host)
         env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true")
-        moto_server = Path(sys.executable).with_name("moto_server")
-        cmd = [str(moto_server), "-H", self.host, "-p", str(self.port), "-c", str(self.cert), "-k", str(self.key)]
+        server = [sys.executable, "-m", "glue_release.emulator_server"]  # moto_server plus Glue updates
+        cmd = [*server, "-H", self.host, "-p", str(self.port), "-c", str(self.cert), "-k", str(self.key)]
         with self.log.open("ab") as log:
             # A session of its own: Ctrl-C in the terminal that started it must not stop it.
             proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env, start_new_session=True)

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -50,29 +51,31 @@ def _tool(venv: str, binary: str) -> str:
 
 
 def validate_terraform(provider_mirror: str | None) -> bool:
+    """``init -backend=false`` and ``validate`` each module, in a copy: init writes lock files into module folders."""
     ok = True
-    for root in terraform_roots():
-        data_dir = BUILD_DIR / "lint" / root.relative_to(REPO_ROOT).as_posix().replace("/", "_")
+    with tempfile.TemporaryDirectory(prefix="lint-terraform-") as tmp:
+        copy = Path(tmp) / "terraform"
+        shutil.copytree(TERRAFORM_DIR, copy, ignore=shutil.ignore_patterns(".terraform"))
         env = {
             **os.environ,
-            **cli_config(provider_mirror, BUILD_DIR / "lint" / "terraform.rc"),
-            "TF_DATA_DIR": str(data_dir),
+            **cli_config(provider_mirror, Path(tmp) / "terraform.rc", BUILD_DIR / "lint" / "plugin-cache"),
             "TF_IN_AUTOMATION": "1",
         }
-        init = subprocess.run(
-            ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if init.returncode != 0:
-            print(init.stdout + init.stderr)
-            ok = False
-            continue
-        ok &= _run(
-            f"terraform validate {root.relative_to(REPO_ROOT)}", ["terraform", "validate", "-no-color"], env, root
-        )
+        for root in terraform_roots():
+            where = copy / root.relative_to(TERRAFORM_DIR)
+            name = f"terraform validate {root.relative_to(REPO_ROOT)}"
+            init = subprocess.run(
+                ["terraform", "init", "-backend=false", "-input=false", "-no-color"],
+                cwd=where,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if init.returncode != 0:
+                print(f"==> {name}\n{init.stdout}{init.stderr}    {name}: FAILED (init)")
+                ok = False
+                continue
+            ok &= _run(name, ["terraform", "validate", "-no-color"], env, where)
     return ok
 
 

@@ -91,9 +91,18 @@ def compile_check(jobs: dict[str, JobDeclaration], runtime_dir: Path = RUNTIME_D
     return len(files)
 
 
+# Run by the smoke stage from the checkout, never by Glue: shipping it would
+# change the job's artifact (and plan a deploy) for a test-only edit.
+NOT_SHIPPED = {"smoke_check.py"}
+
+
 def _job_sources(folder: Path) -> list[Path]:
-    """The job's Python files that ship: everything except its tests."""
-    return sorted(p for p in folder.rglob("*.py") if "tests" not in p.relative_to(folder).parts)
+    """The job's Python files that ship: everything except its tests and smoke check."""
+    return sorted(
+        p
+        for p in folder.rglob("*.py")
+        if "tests" not in p.relative_to(folder).parts and p.name not in NOT_SHIPPED and "__pycache__" not in p.parts
+    )
 
 
 def reproducible_zip(entries: dict[str, bytes]) -> bytes:

@@ -135,7 +135,8 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
     runner = bootstrap_terraform(settings)
     plan_file = settings.build_dir / "bootstrap.tfplan"
     variables = {**terraform_variables(settings), "state_bucket_name": state_bucket(settings)}
-    if not runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged}):
+    changed, _ = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
+    if not changed:
         return False
     runner.apply_plan(plan_file)
     return True
@@ -177,14 +178,21 @@ def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan") -> Pla
     runner = main_terraform(settings)
     plan_file = settings.build_dir / "tfplan"
     var_files = [settings.tfvars, settings.build_dir / "release.tfvars.json"]
-    runner.plan(plan_file, var_files, terraform_variables(settings))
-    plan = runner.show_json(plan_file)
-    (settings.build_dir / "plan.json").write_text(json.dumps(plan))
-    (settings.build_dir / "plan.txt").write_text(runner.show_text(plan_file))
+    changed, text = runner.plan(plan_file, var_files, terraform_variables(settings))
+    (settings.build_dir / "plan.txt").write_text(text)
+    plan_json = settings.build_dir / "plan.json"
+    # An unchanged plan has nothing to summarise but drift, which only `drift` reports:
+    # skipping `terraform show` there keeps a no-op deploy close to a bare plan.
+    if changed or title == "Drift":
+        plan = runner.show_json(plan_file)
+        plan_json.write_text(json.dumps(plan))
+    else:
+        plan = {"resource_changes": []}
+        plan_json.unlink(missing_ok=True)
     summary = settings.build_dir / ("drift.md" if title == "Drift" else "plan.md")
     summary.write_text(plan_summary.render(plan, settings.env, manifest.git_commit, title))
     return PlanResult(
-        changed=plan_summary.has_changes(plan) or bool(plan_summary.drifted(plan) and title == "Drift"),
+        changed=changed or bool(title == "Drift" and plan_summary.drifted(plan)),
         plan_file=plan_file,
         summary_file=summary,
         counts=dict(plan_summary.counts(plan)),

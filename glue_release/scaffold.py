@@ -90,7 +90,7 @@ id,item,quantity
 """
 
 
-def new_job(name: str, jobs_dir: Path) -> Path:
+def new_job(name: str, jobs_dir: Path, tidy: bool = True) -> Path:
     if not JOB_NAME_RE.match(name):
         raise UserError(
             f"job name {name!r} must match {JOB_NAME_RE.pattern}: lowercase letters, digits and underscores, "
@@ -113,6 +113,7 @@ def new_job(name: str, jobs_dir: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(template.format(name=name))
     load_job(folder)  # the template must itself be a valid declaration
-    # Import order depends on the job's name (isort sorts it among first-party modules).
-    subprocess.run([sys.executable, "-m", "ruff", "check", "--fix", "--select", "I", "-q", str(folder)], check=False)
+    if tidy:  # import order depends on the job's name (isort sorts it among first-party modules)
+        ruff = [sys.executable, "-m", "ruff", "check", "--fix", "--select", "I", "-q", str(folder)]
+        subprocess.run(ruff, check=False)
     return folder

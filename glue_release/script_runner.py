@@ -15,28 +15,30 @@ import runpy
 import sys
 from pathlib import Path
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from glue_release.spark import configure_process
 
 READERS = {".parquet": "parquet", ".json": "json", ".csv": "csv"}
 
 
-def output_format(folder: Path) -> str | None:
-    """The format of the data files Spark wrote in ``folder`` (None when it wrote none)."""
-    for file in sorted(folder.rglob("part-*")):
-        for suffix in file.suffixes:
-            if suffix in READERS:
-                return READERS[suffix]
+def data_format(folder: Path) -> str | None:
+    """The format of the data files a job wrote in ``folder`` (None when it wrote none)."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith(("_", ".")):
+            for suffix in path.suffixes:
+                if suffix in READERS:
+                    return READERS[suffix]
     return None
 
 
-def count_rows(spark: SparkSession, folder: Path) -> int | None:
-    fmt = output_format(folder) if folder.is_dir() else None
+def read_output(spark: SparkSession, folder: Path) -> DataFrame | None:
+    """What a job wrote in ``folder``, as a DataFrame; None when it wrote no data files."""
+    fmt = data_format(folder) if folder.is_dir() else None
     if fmt is None:
         return None
     reader = spark.read.option("header", True) if fmt == "csv" else spark.read
-    return reader.format(fmt).load(str(folder)).count()
+    return reader.format(fmt).load(str(folder))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     spark = (SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()) if opts.count else None
     for item in opts.count:
         name, _, folder = item.partition("=")
-        rows = count_rows(spark, Path(folder))
+        output = read_output(spark, Path(folder))
+        rows = None if output is None else output.count()
         print(f"rows {name}={'none' if rows is None else rows}", flush=True)
     return 0
 

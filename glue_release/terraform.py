@@ -14,8 +14,10 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from python_terraform import IsFlagged, Terraform
 
@@ -62,17 +64,25 @@ class TerraformRunner:
         return Result(code, out or "", err or "")
 
     def stream(self, cmd: str, *args: str, **options: object) -> Result:
-        """Run with output shown live; stderr is also kept for the caller to explain."""
+        """Run with output shown live, and kept: stdout for the plan text, stderr to explain errors."""
         argv = self._tf.generate_cmd_string(cmd, *args, **options)
         proc = subprocess.Popen(
-            argv, cwd=self.working_dir, env=self._environ(), stderr=subprocess.PIPE, text=True, errors="replace"
+            argv,
+            cwd=self.working_dir,
+            env=self._environ(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
         )
-        assert proc.stderr is not None
-        kept: list[str] = []
-        for line in proc.stderr:
-            sys.stderr.write(line)
-            kept.append(line)
-        return Result(proc.wait(), stderr="".join(kept))
+        assert proc.stdout is not None and proc.stderr is not None
+        out: list[str] = []
+        err: list[str] = []
+        errors = threading.Thread(target=_tee, args=(proc.stderr, sys.stderr, err), daemon=True)
+        errors.start()
+        _tee(proc.stdout, sys.stdout, out)
+        errors.join()
+        return Result(proc.wait(), stdout="".join(out), stderr="".join(err))
 
     # -- the commands the tool uses -------------------------------------------------
 
@@ -88,8 +98,8 @@ class TerraformRunner:
 
     def plan(
         self, plan_file: Path, var_files: list[Path], variables: dict[str, str], extra: dict[str, object] | None = None
-    ) -> bool:
-        """Write a saved plan; True when it has changes."""
+    ) -> tuple[bool, str]:
+        """Write a saved plan; whether it has changes, and Terraform's text of it."""
         options: dict[str, object] = {
             "input": False,
             "no_color": IsFlagged,
@@ -102,7 +112,7 @@ class TerraformRunner:
         result = self.stream("plan", *args, **options)
         if result.code == 1 or result.code not in (0, 2):
             raise UserError(f"terraform plan failed (exit {result.code}); {explain(result.stderr)}")
-        return result.code == 2
+        return result.code == 2, result.stdout
 
     def apply_plan(self, plan_file: Path) -> None:
         result = self.stream("apply", str(plan_file), input=False, no_color=IsFlagged, auto_approve=IsFlagged)
@@ -115,14 +125,18 @@ class TerraformRunner:
             raise UserError(f"terraform show failed: {result.stderr.strip().splitlines()[-1:] or ''}")
         return json.loads(result.stdout)
 
-    def show_text(self, plan_file: Path) -> str:
-        return self.capture("show", str(plan_file), no_color=IsFlagged).stdout
-
     def outputs(self) -> dict[str, object]:
         result = self.capture("output", json=IsFlagged, no_color=IsFlagged)
         if result.code != 0:
             raise UserError(f"terraform output failed in {self.working_dir.name}/: {result.stderr.strip()}")
         return {name: value["value"] for name, value in json.loads(result.stdout or "{}").items()}
+
+
+def _tee(source: IO[str], sink: IO[str], kept: list[str]) -> None:
+    for line in source:
+        sink.write(line)
+        sink.flush()
+        kept.append(line)
 
 
 def explain(stderr: str) -> str:
@@ -162,18 +176,27 @@ def check_version(binary: str = "terraform") -> tuple[int, ...]:
     return _versions[path]
 
 
-def cli_config(provider_mirror: str | None, path: Path) -> dict[str, str]:
-    """Environment that points Terraform at a provider mirror (none needed with registry access)."""
-    if not provider_mirror:
+def cli_config(provider_mirror: str | None, path: Path, plugin_cache: Path | None = None) -> dict[str, str]:
+    """Environment pointing Terraform at a CLI config with the provider mirror and plugin cache, when given.
+
+    With neither (a machine with registry access), Terraform keeps the user's own configuration.
+    """
+    if not provider_mirror and plugin_cache is None:
         return {}
+    text = ""
+    if plugin_cache is not None:
+        plugin_cache.mkdir(parents=True, exist_ok=True)
+        text += f"plugin_cache_dir = {json.dumps(str(plugin_cache))}\n"
+    if provider_mirror:
+        text += (
+            "provider_installation {\n"
+            "  filesystem_mirror {\n"
+            f"    path    = {json.dumps(provider_mirror)}\n"
+            '    include = ["registry.terraform.io/*/*"]\n'
+            "  }\n"
+            '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n'
+            "}\n"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "provider_installation {\n"
-        "  filesystem_mirror {\n"
-        f"    path    = {json.dumps(provider_mirror)}\n"
-        '    include = ["registry.terraform.io/*/*"]\n'
-        "  }\n"
-        '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n'
-        "}\n"
-    )
+    path.write_text(text)
     return {"TF_CLI_CONFIG_FILE": str(path)}

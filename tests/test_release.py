@@ -14,10 +14,9 @@ import stat
 import threading
 from pathlib import Path
 
-import boto3
 import pytest
 
-from glue_release import commands, declarations, release
+from glue_release import aws, commands, declarations, release
 from glue_release.emulator import Emulator, free_port
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR
@@ -55,29 +54,11 @@ def stage(run, name: str) -> tuple[str, str]:
 
 
 def glue(settings: Settings):
-    emulator = settings.emulator
-    assert emulator is not None
-    return boto3.client(
-        "glue",
-        endpoint_url=emulator.endpoint,
-        verify=str(emulator.cert),
-        region_name=settings.region,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    return aws.client(settings, "glue")
 
 
 def s3(settings: Settings):
-    emulator = settings.emulator
-    assert emulator is not None
-    return boto3.client(
-        "s3",
-        endpoint_url=emulator.endpoint,
-        verify=str(emulator.cert),
-        region_name=settings.region,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    return aws.client(settings, "s3")
 
 
 @pytest.fixture
@@ -185,6 +166,21 @@ def test_emulator_dying_mid_apply_then_rerun_converges(deployed, settings, confi
     assert stage(run, "apply")[0] == "ok"
     again = commands.deploy("local", config, skip_tests=True, smoke=False)
     assert stage(again, "apply") == ("skipped", "no changes")
+
+
+@pytest.mark.slow
+def test_broken_job_fails_deploy_at_the_smoke_stage_with_its_error(deployed, config, jobs_copy, capsys):
+    transforms = jobs_copy / "revenue_rolling_7d" / "transforms.py"
+    broken = '    raise RuntimeError("deliberately broken for the test")\n    if window_days < 1:'
+    transforms.write_text(transforms.read_text().replace("    if window_days < 1:", broken))
+    with pytest.raises(UserError, match="failed at stage 'smoke'"):
+        commands.deploy("local", config, skip_tests=True, jobs_dir=jobs_copy)
+    shown = capsys.readouterr().out
+    assert "RuntimeError: deliberately broken for the test" in shown
+    assert "revenue_rolling_7d" in shown and "FAILED" in shown
+    # The fixed jobs deploy and pass again.
+    run = commands.deploy("local", config, skip_tests=True)
+    assert stage(run, "smoke") == ("ok", "all jobs green")
 
 
 def test_prod_never_applies_without_a_saved_plan(tmp_path):

@@ -6,7 +6,6 @@ import sys
 
 from glue_runtime import job_context, resolve_args
 from orders_daily_revenue.transforms import (
-    CUSTOMER_SCHEMA,
     ORDER_SCHEMA,
     customer_countries,
     daily_revenue,
@@ -19,7 +18,7 @@ def main(argv: list[str]) -> None:
     args = resolve_args(argv, ["orders_path", "customers_path", "output_path", "rejects_path", "currency"])
     with job_context(args) as ctx:
         orders = ctx.spark.read.json(args["orders_path"], schema=ORDER_SCHEMA, mode="PERMISSIVE")
-        customers = ctx.spark.read.csv(args["customers_path"], header=True, schema=CUSTOMER_SCHEMA)
+        customers = ctx.spark.read.csv(args["customers_path"], header=True)
         split = split_valid(orders, customer_countries(customers), currency=args["currency"])
         split.rejected.cache()
         split.rejected.write.mode("overwrite").json(args["rejects_path"])

@@ -24,7 +24,9 @@ ORDER_SCHEMA = StructType(
         StructField("_corrupt_record", StringType()),
     ]
 )
-CUSTOMER_SCHEMA = "customer_id string, country string, updated_at string"
+# Customer files are read by header name, not position: raw/customers/ carries the
+# full customer record (see customers_clean), of which this job needs three columns.
+CUSTOMER_COLUMNS = ("customer_id", "country", "updated_at")
 AMOUNT = "decimal(18,2)"
 
 
@@ -35,6 +37,9 @@ class Split(NamedTuple):
 
 def customer_countries(customers: DataFrame) -> DataFrame:
     """customer_id -> country from each customer's latest record, so the join cannot fan out."""
+    missing = [c for c in CUSTOMER_COLUMNS if c not in customers.columns]
+    if missing:
+        raise ValueError(f"customers input lacks column(s) {', '.join(missing)}; has {', '.join(customers.columns)}")
     newest_first = Window.partitionBy("customer_id").orderBy(F.col("updated_at").desc_nulls_last())
     return (
         customers.select(

@@ -1,0 +1,24 @@
+# Local environment: everything runs against the emulator started by `invoke local.up`
+# (the tool passes -var aws_endpoint_url=https://127.0.0.1:<port>).
+environment           = "local"
+region                = "us-east-1"
+name_prefix           = "glue-etl-local"
+artifacts_bucket_name = "glue-etl-local-artifacts"
+
+log_retention_days    = 1
+schedules_enabled     = false
+worker_type_override  = "G.1X"
+max_number_of_workers = 2
+
+temp_expiration_days               = 1
+noncurrent_version_expiration_days = 1
+force_destroy                      = true
+
+tags = {
+  Project = "glue-etl"
+}
+
+# moto gaps: features left out locally only (see docs/terraform.md).
+emulator_gaps = {
+  s3_tls_deny_policy = true
+}

@@ -1,0 +1,101 @@
+"""Jobs deployed into a bare emulator with boto3, the way Terraform deploys them: for smoke tests and the bench.
+
+``invoke deploy`` is the real path (Terraform against the emulator). Smoke
+tests need deployed jobs without Terraform's minute of planning, so this
+creates the same end state directly: the buckets, the uploaded artifacts, and
+each Glue job with the default arguments terraform/modules/glue-job sets.
+Keep it in step with terraform/main.tf and terraform/modules/glue-job/main.tf.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from glue_release import aws, upload
+from glue_release.declarations import JobDeclaration
+from glue_release.emulator import ACCOUNT_ID
+from glue_release.packaging import Manifest, package
+from glue_release.paths import ENVIRONMENTS_DIR
+from glue_release.settings import LOCAL, Settings
+from glue_release.smoke.deployed import glue_job_name
+
+DATA_ROLES = ("raw", "curated", "temp")
+
+
+def emulator_settings(build_root: Path, port: int, name_prefix: str = "glue-etl-local") -> Settings:
+    """Local settings with a build folder (and so an emulator state folder) and port of one's own."""
+    return Settings(
+        env=LOCAL,
+        region="us-east-1",
+        name_prefix=name_prefix,
+        artifacts_bucket=f"{name_prefix}-artifacts",
+        tfvars=ENVIRONMENTS_DIR / "local.tfvars",
+        backend_config=ENVIRONMENTS_DIR / "local.s3.tfbackend",
+        emulator_port=port,
+        build_root=build_root,
+    )
+
+
+def bucket_name(settings: Settings, role: str) -> str:
+    """The data lake bucket of a role: ``<name_prefix>-<account id>-<role>`` (terraform/main.tf)."""
+    return f"{settings.name_prefix}-{ACCOUNT_ID}-{role}"
+
+
+def deploy_jobs(settings: Settings, jobs: dict[str, JobDeclaration]) -> Manifest:
+    """Package ``jobs`` into ``settings.build_dir``, upload the artifacts, create or update each Glue job."""
+    s3 = aws.client(settings, "s3")
+    glue = aws.client(settings, "glue")
+    for bucket in [settings.artifacts_bucket, *(bucket_name(settings, role) for role in DATA_ROLES)]:
+        try:
+            s3.head_bucket(Bucket=bucket)
+        except ClientError:
+            s3.create_bucket(Bucket=bucket)
+    manifest = package(jobs, settings.build_dir)
+    upload.upload(s3, settings.artifacts_bucket, manifest)
+    for job in jobs.values():
+        definition = job_definition(settings, job, manifest)
+        try:
+            glue.get_job(JobName=definition["Name"])
+        except ClientError:
+            glue.create_job(**definition)
+        else:
+            glue.update_job(JobName=definition["Name"], JobUpdate={k: v for k, v in definition.items() if k != "Name"})
+    return manifest
+
+
+def job_definition(settings: Settings, job: JobDeclaration, manifest: Manifest) -> dict[str, Any]:
+    artifacts = settings.artifacts_bucket
+    keys = manifest.jobs[job.name]
+    log_prefix = f"/aws-glue/jobs/{settings.name_prefix}/{job.name}"
+    locations = {
+        f"--{arg}": f"s3://{bucket_name(settings, loc.bucket)}/{loc.prefix}"
+        for arg, loc in {**job.inputs, **job.outputs}.items()
+    }
+    arguments = {
+        **{f"--{k}": v for k, v in job.arguments.items()},
+        **locations,
+        "--environment": settings.env,
+        "--catalog_database": settings.name_prefix.replace("-", "_"),
+        "--job-language": "python",
+        "--extra-py-files": f"s3://{artifacts}/{manifest.library.key},s3://{artifacts}/{keys.module.key}",
+        "--TempDir": f"s3://{bucket_name(settings, 'temp')}/{job.name}/",
+        "--job-bookmark-option": "job-bookmark-enable" if job.bookmarks else "job-bookmark-disable",
+        "--enable-continuous-cloudwatch-log": "true",
+        "--custom-logGroup-prefix": log_prefix,
+    }
+    return {
+        "Name": glue_job_name(settings, job.name),
+        "Description": job.description,
+        "Role": f"arn:aws:iam::{ACCOUNT_ID}:role/{glue_job_name(settings, job.name)}",
+        "Command": {"Name": "glueetl", "ScriptLocation": f"s3://{artifacts}/{keys.script.key}", "PythonVersion": "3"},
+        "DefaultArguments": arguments,
+        "GlueVersion": job.glue_version,
+        "WorkerType": job.worker_type,
+        "NumberOfWorkers": job.number_of_workers,
+        "Timeout": job.timeout_minutes,
+        "MaxRetries": job.max_retries,
+        "ExecutionProperty": {"MaxConcurrentRuns": job.max_concurrent_runs},
+    }

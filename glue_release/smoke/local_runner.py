@@ -1,0 +1,147 @@
+"""Smoke runs on the local emulator: execute what was deployed, the way Glue would.
+
+moto records a job run and calls it SUCCEEDED without executing anything, so
+this runner does Glue's part: it takes the deployed definition (``get_job``),
+fetches the script and the ``--extra-py-files`` zips by their content-hashed
+keys, and runs the script with local Spark as ``__main__`` with the merged
+arguments on argv. Spark here cannot read ``s3://``, so each ``s3://`` argument
+is swapped for a local folder: filled from the emulator before the run, what
+the job wrote uploaded after it. The job code never knows.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from glue_release.local_run import run_script
+from glue_release.smoke import s3io
+from glue_release.smoke.glue_runs import GlueRuns, JobRun
+from glue_release.smoke.report import SUCCEEDED, TERMINAL_STATES, JobResult
+from glue_release.smoke.s3io import S3Uri
+
+TAIL_LINES = 30
+TRACEBACK = "Traceback (most recent call last):"
+RUNNER_FRAMES = ('"<frozen runpy>"', "glue_release/script_runner.py")
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One ``s3://`` argument as a local path, with what was downloaded (to upload only what changed)."""
+
+    uri: S3Uri
+    local: Path
+    before: dict[str, str]
+
+
+@dataclass
+class LocalRunner:
+    runs: GlueRuns
+    s3: Any
+    work_dir: Path  # build/local/smoke: artifacts/ (cache by key) and runs/<job>/
+
+    def execute(self, run: JobRun, inputs_consumed: Callable[[], None], result: JobResult) -> None:
+        deployed = run.deployed
+        try:
+            script = s3io.fetch_cached(self.s3, S3Uri.parse(deployed.script_location), self.work_dir / "artifacts")
+            libraries = [
+                s3io.fetch_cached(self.s3, S3Uri.parse(uri), self.work_dir / "artifacts")
+                for uri in deployed.extra_py_files
+            ]
+            run_dir = self.work_dir / "runs" / run.name
+            shutil.rmtree(run_dir, ignore_errors=True)
+            argv_args, transfers = self.localise({**deployed.default_arguments, **run.arguments}, libraries, run_dir)
+        finally:
+            inputs_consumed()
+        clock = self.runs.clock
+        started = clock()
+        result.run_id = self.runs.start(deployed.glue_name, run.arguments, started + run.timeout_s)
+        local = run_script(
+            script,
+            deployed.glue_name,
+            argv_args,
+            outputs={},
+            python_path=libraries,
+            echo=False,
+            timeout_s=max(1.0, run.timeout_s - (clock() - started)),
+        )
+        result.duration_s = clock() - started
+        self.settle_recorded_run(deployed.glue_name, result.run_id)
+        if deployed.glue_version and deployed.glue_version != "5.0":
+            result.notes.append(f"deployed for Glue {deployed.glue_version}; ran on local Spark 3.5 (Glue 5.0's)")
+        if local.timed_out:
+            result.state = "TIMEOUT"
+            result.error = f"still running after the {run.timeout_s:.0f} s timeout; killed the local process"
+            result.log_tail = local.log[-TAIL_LINES:]
+        elif local.returncode != 0:
+            result.state = "FAILED"
+            result.error, result.log_tail = failure_text(local.log, local.returncode)
+        else:
+            result.state = SUCCEEDED
+            for transfer in transfers:
+                s3io.upload_changes(self.s3, transfer.local, transfer.uri, transfer.before)
+
+    def localise(
+        self, arguments: dict[str, str], libraries: list[Path], run_dir: Path
+    ) -> tuple[dict[str, str], list[Transfer]]:
+        """Glue's argv with every ``s3://`` value swapped for a local copy; names without "--"."""
+        argv_args: dict[str, str] = {}
+        transfers: list[Transfer] = []
+        for key, value in arguments.items():
+            name = key.removeprefix("--")
+            if key == "--extra-py-files":
+                argv_args[name] = ",".join(str(p) for p in libraries)
+            elif value.startswith("s3://"):
+                uri = S3Uri.parse(value)
+                local = run_dir / "s3" / uri.bucket / (uri.key.rstrip("/") or "_root")
+                transfers.append(Transfer(uri, local, self.download(uri, local)))
+                argv_args[name] = str(local)
+            else:
+                argv_args[name] = value
+        return argv_args, transfers
+
+    def download(self, uri: S3Uri, local: Path) -> dict[str, str]:
+        if uri.key and not uri.key.endswith("/"):
+            try:
+                self.s3.head_object(Bucket=uri.bucket, Key=uri.key)
+            except ClientError:
+                pass  # not an object: a prefix written without its trailing slash
+            else:
+                local.parent.mkdir(parents=True, exist_ok=True)
+                self.s3.download_file(uri.bucket, uri.key, str(local))
+                return {}
+        return s3io.download(self.s3, uri, local)
+
+    def settle_recorded_run(self, glue_name: str, run_id: str) -> None:
+        """moto moves a run on one state per look; look until it is done, or the next start is refused as concurrent."""
+        for _ in range(5):
+            run = self.runs.glue.get_job_run(JobName=glue_name, RunId=run_id)["JobRun"]
+            if run.get("JobRunState") in TERMINAL_STATES:
+                return
+
+
+def failure_text(log: list[str], returncode: int) -> tuple[str, list[str]]:
+    """The error line and the traceback's tail (or the output's tail when the script printed no traceback)."""
+    starts = [i for i, line in enumerate(log) if line.startswith(TRACEBACK)]
+    tail = _without_runner_frames(log[starts[-1] :])[-TAIL_LINES:] if starts else log[-TAIL_LINES:]
+    last = next((line.strip() for line in reversed(tail) if line.strip()), "")
+    return (f"exit {returncode}: {last}" if last else f"exit {returncode} without output"), tail
+
+
+def _without_runner_frames(traceback: list[str]) -> list[str]:
+    """A traceback without the frames of runpy and script_runner: on Glue those are not there either."""
+    kept: list[str] = []
+    skipping = False
+    for line in traceback:
+        if line.startswith("  File "):
+            skipping = any(frame in line for frame in RUNNER_FRAMES)
+        elif not line.startswith("    "):
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    return kept

@@ -1,0 +1,14 @@
+output "arn" {
+  description = "ARN of the role."
+  value       = aws_iam_role.this.arn
+}
+
+output "name" {
+  description = "Name of the role."
+  value       = aws_iam_role.this.name
+}
+
+output "policy_json" {
+  description = "The role's inline policy document (JSON)."
+  value       = data.aws_iam_policy_document.this.json
+}

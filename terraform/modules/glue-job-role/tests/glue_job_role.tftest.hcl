@@ -1,0 +1,131 @@
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  # Provider-side validation still runs: policies must be JSON.
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+variables {
+  name                 = "glue-etl-dev-orders_daily_revenue"
+  artifacts_bucket_arn = "arn:aws:s3:::acme-artifacts"
+  artifact_prefixes    = ["jobs/orders_daily_revenue/", "lib/"]
+  read_locations = [
+    { bucket_arn = "arn:aws:s3:::lake-raw", prefix = "orders/" },
+    { bucket_arn = "arn:aws:s3:::lake-curated", prefix = "customers_clean/" },
+  ]
+  write_locations        = [{ bucket_arn = "arn:aws:s3:::lake-curated", prefix = "daily_revenue/" }]
+  temp_location          = { bucket_arn = "arn:aws:s3:::lake-temp", prefix = "orders_daily_revenue/" }
+  log_group_names        = ["/aws-glue/jobs/glue-etl-dev/orders_daily_revenue/output", "/aws-glue/jobs/glue-etl-dev/orders_daily_revenue/error"]
+  kms_key_arns           = ["arn:aws:kms:eu-west-1:123456789012:key/data"]
+  decrypt_kms_key_arns   = ["arn:aws:kms:eu-west-1:123456789012:key/artifacts"]
+  catalog_database_names = ["glue_etl_dev_curated"]
+}
+
+run "least_privilege" {
+  command = apply
+
+  assert {
+    condition     = alltrue(flatten([for s in data.aws_iam_policy_document.this.statement : [for a in s.actions : !strcontains(a, "*")]]))
+    error_message = "No action may contain a wildcard."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.this.statement :
+      s.sid == "PublishGlueMetrics" || alltrue([for r in s.resources : r != "*"])
+    ])
+    error_message = "Only cloudwatch:PutMetricData (no resource-level permissions) may use Resource \"*\"."
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.this.statement : s.condition if s.sid == "PublishGlueMetrics"][0] != null && anytrue([
+      for s in data.aws_iam_policy_document.this.statement : s.sid == "PublishGlueMetrics" && anytrue([for c in s.condition : c.variable == "cloudwatch:namespace" && contains(c.values, "Glue")])
+    ])
+    error_message = "PutMetricData must be limited to the Glue namespace."
+  }
+
+  assert {
+    condition = one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "ReadData"]) == toset([
+      "arn:aws:s3:::lake-raw/orders*",
+      "arn:aws:s3:::lake-raw/_smoke/orders*",
+      "arn:aws:s3:::lake-curated/customers_clean*",
+      "arn:aws:s3:::lake-curated/_smoke/customers_clean*",
+      "arn:aws:s3:::lake-curated/daily_revenue*",
+      "arn:aws:s3:::lake-curated/_smoke/daily_revenue*",
+      "arn:aws:s3:::lake-temp/orders_daily_revenue*",
+    ])
+    error_message = "The job reads exactly its inputs, outputs and temp prefix, and their smoke copies."
+  }
+
+  assert {
+    condition = one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "WriteData"]) == toset([
+      "arn:aws:s3:::lake-curated/daily_revenue*",
+      "arn:aws:s3:::lake-curated/_smoke/daily_revenue*",
+      "arn:aws:s3:::lake-temp/orders_daily_revenue*",
+    ])
+    error_message = "The job writes exactly its outputs (and smoke copies) and its temp prefix, never its inputs."
+  }
+
+  assert {
+    condition = one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "ReadArtifacts"]) == toset([
+      "arn:aws:s3:::acme-artifacts/jobs/orders_daily_revenue/*",
+      "arn:aws:s3:::acme-artifacts/lib/*",
+    ])
+    error_message = "The job reads only its own artifacts and the shared library."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.this.statement : s.actions if s.sid == "DecryptArtifacts"]) == toset(["kms:Decrypt", "kms:DescribeKey"])
+    error_message = "The artifacts key is for decryption only."
+  }
+
+  assert {
+    condition = alltrue([
+      for r in one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "WriteOwnLogs"]) :
+      startswith(r, "arn:aws:logs:eu-west-1:123456789012:log-group:/aws-glue/jobs/glue-etl-dev/orders_daily_revenue/")
+    ])
+    error_message = "The job writes only its own log groups."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.assume_role.statement :
+      anytrue([for p in s.principals : p.type == "Service" && contains(p.identifiers, "glue.amazonaws.com")])
+    ])
+    error_message = "Only Glue may assume the role."
+  }
+}
+
+run "no_smoke_prefix" {
+  command = apply
+
+  variables {
+    smoke_prefix = null
+  }
+
+  assert {
+    condition = alltrue([
+      for r in one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "ReadData"]) : !strcontains(r, "_smoke/")
+    ])
+    error_message = "Without a smoke prefix no smoke location is granted."
+  }
+}
+
+run "rejects_wildcard_artifact_prefix" {
+  command = plan
+
+  variables {
+    artifact_prefixes = ["*/"]
+  }
+
+  expect_failures = [var.artifact_prefixes]
+}

@@ -1,0 +1,101 @@
+variable "name" {
+  description = "Name of the IAM role (usually the Glue job's name)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.name))
+    error_message = "The IAM role name must be 1-64 characters of letters, digits and +=,.@_-."
+  }
+}
+
+variable "path" {
+  description = "IAM path of the role."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([A-Za-z0-9+=,.@_-]+/)*$", var.path))
+    error_message = "The IAM path must start and end with \"/\"."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "ARN of a permissions boundary policy for the role, if the account requires one."
+  type        = string
+  default     = null
+}
+
+variable "artifacts_bucket_arn" {
+  description = "ARN of the bucket holding the job scripts and libraries."
+  type        = string
+}
+
+variable "artifact_prefixes" {
+  description = "Key prefixes in the artifacts bucket the job may read (its own script/module and the shared library), e.g. [\"jobs/customers_clean/\", \"lib/\"]."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.artifact_prefixes) > 0 && alltrue([for p in var.artifact_prefixes : can(regex("^[^*?]+/$", p))])
+    error_message = "Each artifact prefix must be non-empty, end with \"/\" and contain no wildcards."
+  }
+}
+
+variable "read_locations" {
+  description = "S3 locations the job reads: bucket ARN and key prefix."
+  type = list(object({
+    bucket_arn = string
+    prefix     = string
+  }))
+  default = []
+}
+
+variable "write_locations" {
+  description = "S3 locations the job writes (and may read back): bucket ARN and key prefix."
+  type = list(object({
+    bucket_arn = string
+    prefix     = string
+  }))
+  default = []
+}
+
+variable "smoke_prefix" {
+  description = "Key prefix under which smoke runs mirror every read/write location (\"_smoke/\"); null grants no smoke locations."
+  type        = string
+  default     = "_smoke/"
+}
+
+variable "temp_location" {
+  description = "S3 location of the job's temporary directory (--TempDir): bucket ARN and key prefix."
+  type = object({
+    bucket_arn = string
+    prefix     = string
+  })
+}
+
+variable "log_group_names" {
+  description = "Names of the CloudWatch log groups the job writes."
+  type        = list(string)
+}
+
+variable "kms_key_arns" {
+  description = "KMS keys the job encrypts and decrypts with (data lake, logs, bookmarks)."
+  type        = list(string)
+}
+
+variable "decrypt_kms_key_arns" {
+  description = "KMS keys the job only decrypts with (the artifacts key)."
+  type        = list(string)
+  default     = []
+}
+
+variable "catalog_database_names" {
+  description = "Glue Data Catalog databases whose tables the job may read and update."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags for the role (in addition to the provider's default tags)."
+  type        = map(string)
+  default     = {}
+}

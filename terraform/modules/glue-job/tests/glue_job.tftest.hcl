@@ -1,0 +1,138 @@
+mock_provider "aws" {}
+
+variables {
+  name                   = "glue-etl-dev-customers_clean"
+  description            = "Clean customer records"
+  role_arn               = "arn:aws:iam::123456789012:role/glue-etl-dev-customers_clean"
+  worker_type            = "G.1X"
+  number_of_workers      = 2
+  script_location        = "s3://acme-artifacts/jobs/customers_clean/c0ffee/main.py"
+  extra_py_files         = ["s3://acme-artifacts/lib/0a1b/glue_runtime.zip", "s3://acme-artifacts/jobs/customers_clean/c0ffee/customers_clean.zip"]
+  temp_dir               = "s3://lake-temp/customers_clean/"
+  arguments              = { min_age = "18", input_path = "s3://lake-raw/customers/" }
+  security_configuration = "glue-etl-dev-jobs"
+  log_group_prefix       = "/aws-glue/jobs/glue-etl-dev/customers_clean"
+  log_retention_days     = 30
+  log_kms_key_arn        = "arn:aws:kms:eu-west-1:123456789012:key/data"
+  schedule               = "cron(0 3 * * ? *)"
+  schedule_enabled       = false
+}
+
+run "job_definition" {
+  command = plan
+
+  assert {
+    condition     = aws_glue_job.this.command[0].name == "glueetl" && aws_glue_job.this.command[0].script_location == var.script_location
+    error_message = "The job must run the given script with glueetl."
+  }
+
+  assert {
+    condition     = aws_glue_job.this.glue_version == "5.0" && aws_glue_job.this.execution_class == "STANDARD"
+    error_message = "Glue 5.0 with an explicit execution class is the default."
+  }
+
+  assert {
+    condition     = aws_glue_job.this.security_configuration == "glue-etl-dev-jobs"
+    error_message = "The security configuration must be attached."
+  }
+
+  assert {
+    condition     = aws_glue_job.this.default_arguments["--extra-py-files"] == join(",", var.extra_py_files)
+    error_message = "--extra-py-files must carry the library and the job module."
+  }
+
+  assert {
+    condition     = aws_glue_job.this.default_arguments["--min_age"] == "18" && aws_glue_job.this.default_arguments["--input_path"] == "s3://lake-raw/customers/"
+    error_message = "Declared arguments must become \"--\" default arguments."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_glue_job.this.default_arguments["--job-bookmark-option"] == "job-bookmark-disable",
+      aws_glue_job.this.default_arguments["--enable-continuous-cloudwatch-log"] == "true",
+      aws_glue_job.this.default_arguments["--enable-metrics"] == "true",
+      aws_glue_job.this.default_arguments["--custom-logGroup-prefix"] == var.log_group_prefix,
+    ])
+    error_message = "Bookmarks, continuous logging, metrics and the log group prefix must be set."
+  }
+
+  assert {
+    condition = alltrue([
+      for g in aws_cloudwatch_log_group.this :
+      g.retention_in_days == 30 && g.kms_key_id == var.log_kms_key_arn && startswith(g.name, "${var.log_group_prefix}/")
+    ])
+    error_message = "The job's log groups must be KMS-encrypted with the environment's retention."
+  }
+
+  assert {
+    condition     = aws_glue_trigger.schedule[0].schedule == "cron(0 3 * * ? *)" && aws_glue_trigger.schedule[0].type == "SCHEDULED"
+    error_message = "A declared schedule must become a scheduled trigger."
+  }
+
+  assert {
+    condition     = aws_glue_trigger.schedule[0].enabled == false && aws_glue_trigger.schedule[0].start_on_creation == false
+    error_message = "A disabled schedule must create a deactivated trigger."
+  }
+}
+
+run "bookmarks_and_active_schedule" {
+  command = plan
+
+  variables {
+    bookmarks        = true
+    schedule_enabled = true
+  }
+
+  assert {
+    condition     = aws_glue_job.this.default_arguments["--job-bookmark-option"] == "job-bookmark-enable"
+    error_message = "Bookmarks must be enabled when declared."
+  }
+
+  assert {
+    condition     = aws_glue_trigger.schedule[0].enabled && aws_glue_trigger.schedule[0].start_on_creation
+    error_message = "An enabled schedule must create an active trigger."
+  }
+}
+
+run "on_demand_job" {
+  command = plan
+
+  variables {
+    schedule = null
+  }
+
+  assert {
+    condition     = length(aws_glue_trigger.schedule) == 0
+    error_message = "A job without schedule must not get a scheduled trigger."
+  }
+}
+
+run "rejects_reserved_argument" {
+  command = plan
+
+  variables {
+    arguments = { TempDir = "s3://elsewhere/" }
+  }
+
+  expect_failures = [aws_glue_job.this]
+}
+
+run "rejects_invalid_cron" {
+  command = plan
+
+  variables {
+    schedule = "0 3 * * *"
+  }
+
+  expect_failures = [var.schedule]
+}
+
+run "rejects_invalid_worker_type" {
+  command = plan
+
+  variables {
+    worker_type = "Standard"
+  }
+
+  expect_failures = [var.worker_type]
+}

@@ -1,0 +1,32 @@
+locals {
+  # Set only for the local environment: every service call goes to the emulator.
+  use_emulator = var.aws_endpoint_url != null
+}
+
+provider "aws" {
+  region = var.region
+
+  # Against the emulator: path-style S3 URLs, no credential or IMDS probing. The account id
+  # is still requested from (the emulator's) STS so that ARNs carry an account.
+  s3_use_path_style           = local.use_emulator
+  skip_credentials_validation = local.use_emulator
+  skip_metadata_api_check     = local.use_emulator
+  skip_requesting_account_id  = false
+
+  dynamic "endpoints" {
+    for_each = local.use_emulator ? [var.aws_endpoint_url] : []
+
+    content {
+      glue = endpoints.value
+      iam  = endpoints.value
+      kms  = endpoints.value
+      logs = endpoints.value
+      s3   = endpoints.value
+      sts  = endpoints.value
+    }
+  }
+
+  default_tags {
+    tags = local.default_tags
+  }
+}

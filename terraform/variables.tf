@@ -1,0 +1,278 @@
+################################################################################
+# Environment (environments/<env>.tfvars)
+################################################################################
+
+variable "environment" {
+  description = "Name of the environment."
+  type        = string
+
+  validation {
+    condition     = contains(["local", "dev", "test", "prod"], var.environment)
+    error_message = "The environment must be one of local, dev, test, prod."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the environment."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "The region must be an AWS region name such as eu-west-1."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name of the environment, e.g. \"glue-etl-dev\"; jobs are named \"<name_prefix>-<job>\"."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,18}[a-z0-9]$", var.name_prefix))
+    error_message = "The name_prefix must be 3-20 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen."
+  }
+}
+
+variable "artifacts_bucket_name" {
+  description = "Name of the artifacts bucket created by terraform/bootstrap (scripts, job modules, shared library). Its KMS key is found by the alias \"alias/<name_prefix>-artifacts\"."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.artifacts_bucket_name))
+    error_message = "The artifacts_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "aws_endpoint_url" {
+  description = "Endpoint of an AWS emulator (local environment only), e.g. \"https://127.0.0.1:5000\"; null for AWS."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.aws_endpoint_url == null || can(regex("^https?://[^/]+/?$", var.aws_endpoint_url))
+    error_message = "The aws_endpoint_url must be an http(s) URL without a path."
+  }
+}
+
+variable "emulator_gaps" {
+  description = <<-EOT
+    Features the local emulator (moto) does not implement faithfully; each gap set to true leaves
+    that feature out. Only environments/local.tfvars may set them (a precondition enforces it).
+    - `s3_tls_deny_policy`: moto applies a bucket policy's Deny statements without evaluating
+      their conditions, so the TLS-only statement would deny every object request.
+  EOT
+  type = object({
+    s3_tls_deny_policy = optional(bool, false)
+  })
+  default = {}
+}
+
+variable "log_retention_days" {
+  description = "Retention of the job log groups in days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "The log_retention_days must be a retention period CloudWatch Logs supports (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
+  }
+}
+
+variable "schedules_enabled" {
+  description = "Whether scheduled triggers are active. When false they are created deactivated; conditional triggers stay active so that a chain started by hand still runs."
+  type        = bool
+  default     = false
+}
+
+variable "worker_type_override" {
+  description = "Worker type forced on every job of the environment (e.g. a small type in dev); null keeps each job's declared type."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.worker_type_override == null || contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], coalesce(var.worker_type_override, "G.1X"))
+    error_message = "The worker_type_override must be one of G.025X, G.1X, G.2X, G.4X, G.8X, or null."
+  }
+}
+
+variable "max_number_of_workers" {
+  description = "Cap on the number of workers of every job in the environment; null for no cap."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.max_number_of_workers == null || (coalesce(var.max_number_of_workers, 2) >= 2 && coalesce(var.max_number_of_workers, 2) <= 299)
+    error_message = "The max_number_of_workers must be from 2 to 299, or null."
+  }
+}
+
+variable "job_worker_overrides" {
+  description = "Per-job worker settings of the environment, by job name; they win over worker_type_override and the declaration, and max_number_of_workers still caps them."
+  type = map(object({
+    worker_type       = optional(string)
+    number_of_workers = optional(number)
+  }))
+  default = {}
+
+  validation {
+    condition = alltrue([
+      for o in values(var.job_worker_overrides) :
+      (o.worker_type == null || contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], coalesce(o.worker_type, "G.1X"))) &&
+      (o.number_of_workers == null || (coalesce(o.number_of_workers, 2) >= 2 && coalesce(o.number_of_workers, 2) <= 299))
+    ])
+    error_message = "Each override needs a valid worker_type (G.025X, G.1X, G.2X, G.4X, G.8X) and number_of_workers from 2 to 299."
+  }
+}
+
+variable "temp_expiration_days" {
+  description = "Days after which objects in the temp bucket expire."
+  type        = number
+  default     = 7
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days after which noncurrent object versions of the raw and curated buckets are deleted."
+  type        = number
+  default     = 90
+}
+
+variable "force_destroy" {
+  description = "Allow destroying non-empty buckets (disposable environments only)."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags added to every resource of the environment."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Release (build/<env>/release.tfvars.json, written by the release tool)
+################################################################################
+
+variable "jobs" {
+  description = "The Glue jobs, by job name, as validated and written by the release tool from jobs/*/job.yaml (see docs/architecture.md)."
+  type = map(object({
+    description         = string
+    glue_version        = string
+    worker_type         = string
+    number_of_workers   = number
+    timeout_minutes     = number
+    max_retries         = number
+    max_concurrent_runs = number
+    bookmarks           = bool
+    schedule            = string
+    depends_on          = list(string)
+    arguments           = map(string)
+    inputs = map(object({
+      bucket = string
+      prefix = string
+    }))
+    outputs = map(object({
+      bucket = string
+      prefix = string
+    }))
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.jobs) : can(regex("^[a-z][a-z0-9_]{2,39}$", name))])
+    error_message = "Job names must match ^[a-z][a-z0-9_]{2,39}$."
+  }
+
+  validation {
+    condition     = alltrue([for j in values(var.jobs) : contains(["4.0", "5.0"], j.glue_version)])
+    error_message = "Each job's glue_version must be \"4.0\" or \"5.0\"."
+  }
+
+  validation {
+    condition     = alltrue([for j in values(var.jobs) : contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], j.worker_type)])
+    error_message = "Each job's worker_type must be one of G.025X, G.1X, G.2X, G.4X, G.8X."
+  }
+
+  validation {
+    condition = alltrue([
+      for j in values(var.jobs) :
+      j.number_of_workers >= 2 && j.number_of_workers <= 299 &&
+      j.timeout_minutes >= 1 && j.timeout_minutes <= 2880 &&
+      j.max_retries >= 0 && j.max_retries <= 10 &&
+      j.max_concurrent_runs >= 1 && j.max_concurrent_runs <= 1000
+    ])
+    error_message = "Each job needs number_of_workers 2..299, timeout_minutes 1..2880, max_retries 0..10 and max_concurrent_runs 1..1000."
+  }
+
+  validation {
+    condition     = alltrue([for j in values(var.jobs) : j.schedule == null || can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", j.schedule))])
+    error_message = "A job's schedule must be a six-field cron expression such as \"cron(0 3 * * ? *)\", or null."
+  }
+
+  validation {
+    condition     = alltrue([for j in values(var.jobs) : j.schedule == null || length(j.depends_on) == 0])
+    error_message = "A job has a schedule or depends_on, never both."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for name, j in var.jobs : [for d in j.depends_on : contains(keys(var.jobs), d) && d != name]
+    ]))
+    error_message = "Every depends_on entry must name another job of the release."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for j in values(var.jobs) : concat(
+        [for i in values(j.inputs) : contains(["raw", "curated"], i.bucket)],
+        [for o in values(j.outputs) : o.bucket == "curated"],
+      )
+    ]))
+    error_message = "Inputs read the raw or curated bucket; outputs write the curated bucket."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for j in values(var.jobs) : [
+        for l in concat(values(j.inputs), values(j.outputs)) : can(regex("^[A-Za-z0-9_=.-]+(/[A-Za-z0-9_=.-]+)*/$", l.prefix)) && !startswith(l.prefix, "_smoke/")
+      ]
+    ]))
+    error_message = "Input and output prefixes must be relative key prefixes ending with \"/\", without wildcards, outside \"_smoke/\"."
+  }
+
+  validation {
+    condition = alltrue([
+      for j in values(var.jobs) :
+      length(distinct(concat(keys(j.arguments), keys(j.inputs), keys(j.outputs)))) == length(concat(keys(j.arguments), keys(j.inputs), keys(j.outputs))) &&
+      alltrue([for k in concat(keys(j.arguments), keys(j.inputs), keys(j.outputs)) : can(regex("^[a-z][a-z0-9_]*$", k)) && !contains(["environment", "catalog_database"], k)])
+    ])
+    error_message = "Argument, input and output names must be unique within a job, match ^[a-z][a-z0-9_]*$, and not be \"environment\" or \"catalog_database\" (set by the platform)."
+  }
+}
+
+variable "artifacts" {
+  description = "Content-hashed keys of the uploaded artifacts in the artifacts bucket, written by the release tool: the shared library and each job's script and module zip."
+  type = object({
+    library_key = string
+    jobs = map(object({
+      script_key = string
+      module_key = string
+    }))
+  })
+  default = {
+    library_key = "lib/none/glue_runtime.zip"
+    jobs        = {}
+  }
+
+  validation {
+    condition     = can(regex("^lib/[^*]+\\.zip$", var.artifacts.library_key))
+    error_message = "The library_key must be a .zip key under lib/."
+  }
+
+  validation {
+    condition = alltrue([
+      for name, a in var.artifacts.jobs :
+      startswith(a.script_key, "jobs/${name}/") && endswith(a.script_key, ".py") &&
+      startswith(a.module_key, "jobs/${name}/") && endswith(a.module_key, ".zip")
+    ])
+    error_message = "Each job's script_key (.py) and module_key (.zip) must lie under jobs/<job>/."
+  }
+}

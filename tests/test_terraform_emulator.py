@@ -1,0 +1,315 @@
+"""Terraform against the local emulator: bootstrap, then the root module with example jobs.
+
+Applies `terraform/bootstrap` and then `terraform/` (S3 backend in the emulator) with
+environments/local.tfvars and a release var file of three jobs shaped as in docs/architecture.md
+(scheduled, conditional on the first, on demand), checks the deployed jobs with boto3, and checks
+that a second plan is empty and that a new script key changes exactly that job. Terraform runs as a
+subprocess with its own data directories and a CLI config made from INVOKE_PROVIDER_MIRROR.
+
+Slow (each S3 lifecycle configuration takes ~55 s to settle; they are created in parallel), so it
+builds everything once per module and is marked `emulator`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from glue_release.emulator import Emulator
+from glue_release.terraform import cli_config
+
+boto3 = pytest.importorskip("boto3")
+
+REPO = Path(__file__).resolve().parents[1]
+TERRAFORM = REPO / "terraform"
+ENVIRONMENTS = REPO / "environments"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"  # moto's default account
+NAME_PREFIX = "glue-etl-local"
+ARTIFACTS_BUCKET = "glue-etl-local-artifacts"
+
+pytestmark = [
+    pytest.mark.emulator,
+]
+
+
+def job(**overrides: object) -> dict[str, object]:
+    """A job as the release tool writes it into the var file (every field present)."""
+    return {
+        "description": "example",
+        "glue_version": "5.0",
+        "worker_type": "G.1X",
+        "number_of_workers": 2,
+        "timeout_minutes": 30,
+        "max_retries": 0,
+        "max_concurrent_runs": 1,
+        "bookmarks": False,
+        "schedule": None,
+        "depends_on": [],
+        "arguments": {},
+        "inputs": {},
+        "outputs": {},
+        **overrides,
+    }
+
+
+JOBS = {
+    "customers_clean": job(
+        description="Clean customer records",
+        schedule="cron(0 3 * * ? *)",
+        arguments={"min_age": "18"},
+        inputs={"input_path": {"bucket": "raw", "prefix": "customers/"}},
+        outputs={"output_path": {"bucket": "curated", "prefix": "customers_clean/"}},
+    ),
+    "orders_daily_revenue": job(
+        description="Daily revenue per customer",
+        worker_type="G.2X",
+        number_of_workers=10,
+        bookmarks=True,
+        depends_on=["customers_clean"],
+        inputs={
+            "orders_path": {"bucket": "raw", "prefix": "orders/"},
+            "customers_path": {"bucket": "curated", "prefix": "customers_clean/"},
+        },
+        outputs={"output_path": {"bucket": "curated", "prefix": "daily_revenue/"}},
+    ),
+    "revenue_rolling_7d": job(
+        description="Rolling 7-day revenue, on demand",
+        inputs={"input_path": {"bucket": "curated", "prefix": "daily_revenue/"}},
+        outputs={"output_path": {"bucket": "curated", "prefix": "revenue_rolling_7d/"}},
+    ),
+}
+
+
+def artifacts(hashes: dict[str, str]) -> dict[str, object]:
+    return {
+        "library_key": "lib/5e1f/glue_runtime.zip",
+        "jobs": {
+            name: {
+                "script_key": f"jobs/{name}/{hashes[name]}/main.py",
+                "module_key": f"jobs/{name}/{hashes[name]}/{name}.zip",
+            }
+            for name in JOBS
+        },
+    }
+
+
+HASHES = {"customers_clean": "c0ffee", "orders_daily_revenue": "beef01", "revenue_rolling_7d": "d00d02"}
+
+
+# --------------------------------------------------------------------------- emulator
+
+
+@dataclass
+class Endpoint:
+    url: str
+    cert: Path
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def endpoint(emulator: Emulator) -> Endpoint:
+    """The session's emulator (tests/conftest.py), as Terraform and boto3 reach it."""
+    return Endpoint(emulator.endpoint, emulator.cert, emulator.aws_env(REGION))
+
+
+# --------------------------------------------------------------------------- terraform
+
+
+@dataclass
+class Tf:
+    cwd: Path
+    env: dict[str, str]
+
+    def __call__(self, *args: str, ok: tuple[int, ...] = (0,), timeout: int = 900) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            ["terraform", *args, "-no-color"],
+            cwd=self.cwd,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        assert result.returncode in ok, (
+            f"terraform {args[0]} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+        )
+        return result
+
+
+def backend_bucket(backend_file: Path) -> str:
+    match = re.search(r'^\s*bucket\s*=\s*"([^"]+)"', backend_file.read_text(), re.MULTILINE)
+    assert match, f"no bucket in {backend_file}"
+    return match[1]
+
+
+@dataclass
+class Deployment:
+    root: Tf
+    var_args: list[str]
+    tmp: Path
+    endpoint: Endpoint
+
+    def client(self, service: str):  # a boto3 client
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint.url,
+            verify=str(self.endpoint.cert),
+            region_name=REGION,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+
+@pytest.fixture(scope="module")
+def deployment(endpoint: Endpoint, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    tmp = tmp_path_factory.mktemp("terraform-emulator")
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
+    base_env.update(
+        endpoint.env,
+        **cli_config(os.environ.get("INVOKE_PROVIDER_MIRROR"), tmp / "terraform.rc", tmp / "plugin-cache"),
+        TF_IN_AUTOMATION="1",
+    )
+    tfvars = ENVIRONMENTS / "local.tfvars"
+    backend = ENVIRONMENTS / "local.s3.tfbackend"
+    endpoint_var = f"aws_endpoint_url={endpoint.url}"
+
+    bootstrap = Tf(TERRAFORM / "bootstrap", {**base_env, "TF_DATA_DIR": str(tmp / "bootstrap-data")})
+    bootstrap("init", "-input=false", "-lockfile=readonly", f"-backend-config=path={tmp / 'bootstrap.tfstate'}")
+    bootstrap(
+        "apply",
+        "-input=false",
+        "-auto-approve",
+        "-compact-warnings",
+        f"-var-file={tfvars}",
+        f"-var=state_bucket_name={backend_bucket(backend)}",
+        f"-var={endpoint_var}",
+    )
+
+    release = tmp / "release.tfvars.json"
+    release.write_text(json.dumps({"jobs": JOBS, "artifacts": artifacts(HASHES)}, indent=2))
+    root = Tf(TERRAFORM, {**base_env, "TF_DATA_DIR": str(tmp / "root-data")})
+    root("init", "-input=false", "-lockfile=readonly", f"-backend-config={backend}")
+    var_args = [f"-var-file={tfvars}", f"-var={endpoint_var}"]
+    root("apply", "-input=false", "-auto-approve", *var_args, f"-var-file={release}")
+    return Deployment(root, var_args, tmp, endpoint)
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def aws_name(job_name: str) -> str:
+    return f"{NAME_PREFIX}-{job_name}"
+
+
+@pytest.mark.parametrize("name", sorted(JOBS))
+def test_job_definition(deployment: Deployment, name: str) -> None:
+    glue = deployment.client("glue")
+    deployed = glue.get_job(JobName=aws_name(name))["Job"]
+    declared = JOBS[name]
+    args = deployed["DefaultArguments"]
+
+    assert deployed["Command"]["Name"] == "glueetl"
+    assert deployed["Command"]["ScriptLocation"] == f"s3://{ARTIFACTS_BUCKET}/jobs/{name}/{HASHES[name]}/main.py"
+    assert deployed["Role"] == f"arn:aws:iam::{ACCOUNT}:role/{aws_name(name)}"
+    assert deployed["GlueVersion"] == "5.0"
+    assert deployed["SecurityConfiguration"] == f"{NAME_PREFIX}-jobs"
+    # local.tfvars forces G.1X and caps the workers at 2.
+    assert (deployed["WorkerType"], deployed["NumberOfWorkers"]) == ("G.1X", 2)
+    assert args["--extra-py-files"] == (
+        f"s3://{ARTIFACTS_BUCKET}/lib/5e1f/glue_runtime.zip,"
+        f"s3://{ARTIFACTS_BUCKET}/jobs/{name}/{HASHES[name]}/{name}.zip"
+    )
+    assert args["--job-bookmark-option"] == ("job-bookmark-enable" if declared["bookmarks"] else "job-bookmark-disable")
+    assert args["--TempDir"] == f"s3://{NAME_PREFIX}-{ACCOUNT}-temp/{name}/"
+    assert args["--enable-continuous-cloudwatch-log"] == "true"
+    assert args["--enable-metrics"] == "true"
+    assert args["--environment"] == "local"
+    for arg, value in declared["arguments"].items():
+        assert args[f"--{arg}"] == value
+    for arg, loc in {**declared["inputs"], **declared["outputs"]}.items():
+        assert args[f"--{arg}"] == f"s3://{NAME_PREFIX}-{ACCOUNT}-{loc['bucket']}/{loc['prefix']}"
+
+
+def test_security_configuration(deployment: Deployment) -> None:
+    config = deployment.client("glue").get_security_configuration(Name=f"{NAME_PREFIX}-jobs")["SecurityConfiguration"]
+    encryption = config["EncryptionConfiguration"]
+    assert encryption["S3Encryption"][0]["S3EncryptionMode"] == "SSE-KMS"
+    assert encryption["CloudWatchEncryption"]["CloudWatchEncryptionMode"] == "SSE-KMS"
+    assert encryption["JobBookmarksEncryption"]["JobBookmarksEncryptionMode"] == "CSE-KMS"
+
+
+def test_triggers(deployment: Deployment) -> None:
+    glue = deployment.client("glue")
+    triggers = {t["Name"]: t for t in glue.get_triggers()["Triggers"]}
+
+    scheduled = triggers[f"{aws_name('customers_clean')}-schedule"]
+    assert scheduled["Type"] == "SCHEDULED"
+    assert scheduled["Schedule"] == "cron(0 3 * * ? *)"
+    assert scheduled["Actions"] == [{"JobName": aws_name("customers_clean")}]
+    assert scheduled["State"] != "ACTIVATED", "local.tfvars disables schedules"
+
+    conditional = triggers[f"{aws_name('orders_daily_revenue')}-on-upstream"]
+    assert conditional["Type"] == "CONDITIONAL"
+    assert conditional["State"] == "ACTIVATED"
+    assert conditional["Actions"] == [{"JobName": aws_name("orders_daily_revenue")}]
+    assert conditional["Predicate"]["Conditions"] == [
+        {"LogicalOperator": "EQUALS", "JobName": aws_name("customers_clean"), "State": "SUCCEEDED"}
+    ]
+
+    assert not any(aws_name("revenue_rolling_7d") in t for t in triggers), "an on-demand job has no trigger"
+
+
+def test_role_policy_is_scoped(deployment: Deployment) -> None:
+    iam = deployment.client("iam")
+    name = aws_name("orders_daily_revenue")
+    document = iam.get_role_policy(RoleName=name, PolicyName="glue-job")["PolicyDocument"]
+    statements = {s["Sid"]: s for s in document["Statement"]}
+    writes = statements["WriteData"]["Resource"]
+    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/daily_revenue*" in writes
+    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/_smoke/daily_revenue*" in writes
+    assert not any(f"{NAME_PREFIX}-{ACCOUNT}-raw/" in r for r in writes), "inputs must not be writable"
+    assert not any("customers_clean" in r for r in writes), "inputs must not be writable"
+    for statement in document["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        assert not any("*" in a for a in actions), statement
+
+
+def test_log_groups(deployment: Deployment) -> None:
+    logs = deployment.client("logs")
+    prefix = f"/aws-glue/jobs/{NAME_PREFIX}/customers_clean/"
+    groups = logs.describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]
+    assert sorted(g["logGroupName"] for g in groups) == [f"{prefix}error", f"{prefix}output"]
+    assert all(g.get("kmsKeyId") and g.get("retentionInDays") == 1 for g in groups)
+
+
+def test_second_plan_is_empty(deployment: Deployment) -> None:
+    release = deployment.tmp / "release.tfvars.json"
+    result = deployment.root("plan", "-input=false", "-detailed-exitcode", *deployment.var_args, f"-var-file={release}")
+    assert result.returncode == 0, result.stdout
+
+
+def test_new_script_key_changes_only_that_job(deployment: Deployment) -> None:
+    changed = deployment.tmp / "release-changed.tfvars.json"
+    changed.write_text(json.dumps({"jobs": JOBS, "artifacts": artifacts({**HASHES, "customers_clean": "fade07"})}))
+    plan_file = deployment.tmp / "changed.tfplan"
+    deployment.root(
+        "plan",
+        "-input=false",
+        "-detailed-exitcode",
+        f"-out={plan_file}",
+        *deployment.var_args,
+        f"-var-file={changed}",
+        ok=(2,),
+    )
+    shown = json.loads(deployment.root("show", "-json", str(plan_file)).stdout)
+    changes = {
+        c["address"]: c["change"]["actions"] for c in shown["resource_changes"] if c["change"]["actions"] != ["no-op"]
+    }
+    assert changes == {'module.glue_job["customers_clean"].aws_glue_job.this': ["update"]}
