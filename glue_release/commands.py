@@ -161,11 +161,11 @@ def drift(env: str, config: Mapping[str, Any]) -> int:
     return 2 if result.changed else 0
 
 
-def rollback(env: str, config: Mapping[str, Any], to: str) -> StageRun:
+def rollback(env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROOT) -> StageRun:
     """Deploy the jobs as they were at commit ``to`` with today's Terraform; their artifacts are still stored."""
     settings = settings_for(env, config)
     run = StageRun(f"rollback of {env}")
-    with release.env_lock(settings), release.checkout(to) as (tree, sha):
+    with release.env_lock(settings), release.checkout(to, repo) as (tree, sha):
         jobs = run.run(
             "declarations", lambda: declarations.load_jobs(tree / "jobs"), lambda j: f"{len(j)} jobs at {sha[:12]}"
         )

@@ -11,6 +11,8 @@ import os
 import shutil
 import socket
 import stat
+import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pytest
 from glue_release import aws, commands, declarations, release
 from glue_release.emulator import Emulator, free_port
 from glue_release.errors import UserError
-from glue_release.paths import JOBS_DIR
+from glue_release.paths import JOBS_DIR, RUNTIME_DIR
 from glue_release.settings import Settings, load_settings, read_tfvars
 from glue_release.terraform import check_version
 
@@ -181,6 +183,40 @@ def test_broken_job_fails_deploy_at_the_smoke_stage_with_its_error(deployed, con
     # The fixed jobs deploy and pass again.
     run = commands.deploy("local", config, skip_tests=True)
     assert stage(run, "smoke") == ("ok", "all jobs green")
+
+
+def git(repo: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args]
+    return subprocess.run(command, cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_rollback_points_jobs_back_at_an_earlier_commits_artifacts(deployed, settings, config, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(JOBS_DIR, repo / "jobs", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(RUNTIME_DIR, repo / "glue_runtime", ignore=shutil.ignore_patterns("__pycache__"))
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "good")
+    good = git(repo, "rev-parse", "HEAD")
+    good_key = release.package_env(settings, declarations.load_jobs(repo / "jobs")).jobs["customers_clean"].script.key
+    edit(repo / "jobs" / "customers_clean" / "main.py", "a bad change")
+    git(repo, "commit", "-qam", "bad")
+    bad = release.package_env(settings, declarations.load_jobs(repo / "jobs"))
+    release.upload_env(settings, bad)
+    release.apply_env(settings, release.plan_env(settings, bad).plan_file)
+
+    run = commands.rollback("local", config, to=good, repo=repo)
+    assert stage(run, "upload")[1].startswith("0 uploaded")  # the good commit's artifacts are still stored
+    plan = json.loads((settings.build_dir / "plan.json").read_text())
+    touched = [rc["address"] for rc in plan["resource_changes"] if rc["change"]["actions"] != ["no-op"]]
+    assert touched and all('"customers_clean"' in address for address in touched), touched
+    assert stage(run, "apply")[0] == "ok"
+    job = glue(settings).get_job(JobName=f"{settings.name_prefix}-customers_clean")["Job"]
+    assert job["Command"]["ScriptLocation"] == f"s3://{settings.artifacts_bucket}/{good_key}"
+    assert release.manifest_of(settings).git_commit == good
+    assert not list(Path(tempfile.gettempdir()).glob(f"rollback-{good[:12]}-*"))  # the worktree is gone
+    with pytest.raises(UserError, match="commit 'no-such-commit' not found"):
+        commands.rollback("local", config, to="no-such-commit", repo=repo)
 
 
 def test_prod_never_applies_without_a_saved_plan(tmp_path):
