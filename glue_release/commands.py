@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from glue_release import aws, declarations, local_run, release, scaffold
 from glue_release.errors import UserError
+from glue_release.packaging import Manifest
 from glue_release.paths import BUILD_DIR, JOBS_DIR, REPO_ROOT
 from glue_release.settings import Settings, load_settings
 from glue_release.smoke import run_smoke
@@ -170,28 +171,51 @@ def rollback(env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROO
             "declarations", lambda: declarations.load_jobs(tree / "jobs"), lambda j: f"{len(j)} jobs at {sha[:12]}"
         )
         run.run("account", lambda: _connect(settings), lambda account: f"account {account}")
-        manifest = run.run(
-            "package",
+        _ship(
+            run,
+            settings,
             lambda: release.package_env(settings, jobs, tree / "glue_runtime", commit=sha),
-            lambda m: f"{len(m.artifacts())} artifacts",
+            title="Rollback",
+            unchanged=f"{env} already runs the jobs of {sha[:12]}",
+            show_summary=True,
         )
-        run.run(
-            "upload",
-            lambda: release.upload_env(settings, manifest),
-            lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
-        )
-        result = run.run("plan", lambda: release.plan_env(settings, manifest, title="Rollback"), _plan_note)
-        print(result.summary_file.read_text())
-        if result.changed:
-            run.run("apply", lambda: release.apply_env(settings, result.plan_file))
-        else:
-            run.skip("apply", f"{env} already runs the jobs of {sha[:12]}")
     print(run.summary())
     return run
 
 
-def _plan_note(result: release.PlanResult) -> str:
-    return ", ".join(f"{n} {a}" for a, n in sorted(result.counts.items())) or "no changes"
+def _ship(
+    run: StageRun,
+    settings: Settings,
+    build: Callable[[], Manifest],
+    title: str = "Plan",
+    unchanged: str = "no changes",
+    show_summary: bool = False,
+) -> release.PlanResult:
+    """The stages deploy and rollback share: package, (local) bootstrap, upload, plan, apply when it changes."""
+    manifest = run.run("package", build, lambda m: f"{len(m.artifacts())} artifacts")
+    if settings.is_local:
+        run.run(
+            "bootstrap",
+            lambda: release.bootstrap(settings, only_if_missing=True),
+            lambda applied: "created state and artifacts buckets" if applied else "buckets exist",
+        )
+    run.run(
+        "upload",
+        lambda: release.upload_env(settings, manifest),
+        lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
+    )
+    result = run.run(
+        "plan",
+        lambda: release.plan_env(settings, manifest, title),
+        lambda p: ", ".join(f"{n} {a}" for a, n in sorted(p.counts.items())) or "no changes",
+    )
+    if show_summary:  # before the apply, so the person who asked sees what is applied
+        print(result.summary_file.read_text())
+    if result.changed:
+        run.run("apply", lambda: release.apply_env(settings, result.plan_file))
+    else:
+        run.skip("apply", unchanged)
+    return result
 
 
 def bootstrap(env: str, config: Mapping[str, Any]) -> None:
@@ -217,25 +241,7 @@ def deploy(
             run.skip("tests", "--skip-tests")
         else:
             run.run("tests", unit_tests_once, str)
-        manifest = run.run(
-            "package", lambda: release.package_env(settings, jobs), lambda m: f"{len(m.artifacts())} artifacts"
-        )
-        if settings.is_local:
-            run.run(
-                "bootstrap",
-                lambda: release.bootstrap(settings, only_if_missing=True),
-                lambda applied: "created state and artifacts buckets" if applied else "buckets exist",
-            )
-        run.run(
-            "upload",
-            lambda: release.upload_env(settings, manifest),
-            lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
-        )
-        result = run.run("plan", lambda: release.plan_env(settings, manifest), _plan_note)
-        if result.changed:
-            run.run("apply", lambda: release.apply_env(settings, result.plan_file))
-        else:
-            run.skip("apply", "no changes")
+        result = _ship(run, settings, lambda: release.package_env(settings, jobs))
         if smoke:
             smoke_stage(run, settings, jobs, applied=result.changed)
         else:

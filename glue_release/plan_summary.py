@@ -60,10 +60,6 @@ def counts(plan: dict[str, Any]) -> Counter[str]:
     return Counter(c.action for c in changes(plan) if c.action not in ("no-op", "read"))
 
 
-def has_changes(plan: dict[str, Any]) -> bool:
-    return bool(counts(plan))
-
-
 def _short(value: str | None) -> str:
     match = HASH_IN_KEY.search(value or "")
     return match[1][:12] if match else "—"

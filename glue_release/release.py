@@ -181,18 +181,19 @@ def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan") -> Pla
     changed, text = runner.plan(plan_file, var_files, terraform_variables(settings))
     (settings.build_dir / "plan.txt").write_text(text)
     plan_json = settings.build_dir / "plan.json"
+    drift = title == "Drift"
     # An unchanged plan has nothing to summarise but drift, which only `drift` reports:
     # skipping `terraform show` there keeps a no-op deploy close to a bare plan.
-    if changed or title == "Drift":
+    if changed or drift:
         plan = runner.show_json(plan_file)
         plan_json.write_text(json.dumps(plan))
     else:
         plan = {"resource_changes": []}
         plan_json.unlink(missing_ok=True)
-    summary = settings.build_dir / ("drift.md" if title == "Drift" else "plan.md")
+    summary = settings.build_dir / ("drift.md" if drift else "plan.md")
     summary.write_text(plan_summary.render(plan, settings.env, manifest.git_commit, title))
     return PlanResult(
-        changed=changed or bool(title == "Drift" and plan_summary.drifted(plan)),
+        changed=changed or bool(drift and plan_summary.drifted(plan)),
         plan_file=plan_file,
         summary_file=summary,
         counts=dict(plan_summary.counts(plan)),

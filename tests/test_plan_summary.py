@@ -39,8 +39,7 @@ PLAN = {
 
 def test_counts_each_kind_of_action():
     assert plan_summary.counts(PLAN) == {"update": 1, "replace": 1, "delete": 1, "create": 1}
-    assert plan_summary.has_changes(PLAN)
-    assert not plan_summary.has_changes({"resource_changes": [PLAN["resource_changes"][-1]]})
+    assert not plan_summary.counts({"resource_changes": [PLAN["resource_changes"][-1]]})  # no-op only
 
 
 def test_job_code_change_shows_old_and_new_hash():
