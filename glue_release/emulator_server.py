@@ -19,6 +19,8 @@ from moto.glue.responses import GlueResponse
 from moto.glue.utils import Action, Predicate
 from moto.server import main as moto_main
 
+from glue_release.iam import moto_patches
+
 # JobUpdate field -> moto's FakeJob attribute, and the value AWS gives a field the update leaves out.
 JOB_FIELDS: dict[str, tuple[str, Any]] = {
     "Description": ("description", None),
@@ -74,4 +76,5 @@ def install() -> None:
 
 if __name__ == "__main__":
     install()
+    moto_patches.install()  # IAM evaluation closer to AWS (glue_release/iam/moto_patches.py)
     moto_main(sys.argv[1:])
