@@ -114,5 +114,11 @@ def local_status(c):
     commands.local_status(c.config)
 
 
+@task(name="env")
+def local_env(c):
+    """Print export lines (endpoint, CA bundle, admin keys, region) for the AWS CLI: eval "$(invoke local.env)"."""
+    commands.local_env(c.config)
+
+
 ns = Collection(test, lint, run_local, new_job, package, upload, plan, apply, deploy, smoke, drift, rollback, bootstrap)
-ns.add_collection(Collection("local", local_up, local_down, local_status))
+ns.add_collection(Collection("local", local_up, local_down, local_status, local_env))

@@ -9,22 +9,36 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from glue_release.errors import UserError
+from glue_release.iam.admin import ADMIN_USER
+from glue_release.iam.credentials import Credentials
+from glue_release.iam.denied import explain_denials
 from glue_release.settings import Settings
 
 RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 10})
 
 
-def client(settings: Settings, service: str) -> Any:
+def client(settings: Settings, service: str, credentials: Credentials | None = None) -> Any:
+    """A client for ``settings.env``; on ``local`` signed as ``credentials`` (default: the emulator's admin)."""
     emulator = settings.emulator
     if emulator is None:
         return boto3.session.Session(region_name=settings.region).client(service, config=RETRIES)
-    env = emulator.aws_env(settings.region)
-    return boto3.session.Session(
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=env["AWS_SESSION_TOKEN"],
+    if credentials is None:
+        access_key, secret_key = emulator.admin_credentials()
+        credentials = Credentials(access_key, secret_key, principal=f"user/{ADMIN_USER}")
+    return emulator_client(settings, service, credentials)
+
+
+def emulator_client(settings: Settings, service: str, credentials: Credentials) -> Any:
+    """A client of the emulator signed as ``credentials``; a denial raises one line naming them (iam.denied)."""
+    emulator = settings.emulator
+    assert emulator is not None
+    made = boto3.session.Session(
+        aws_access_key_id=credentials.access_key_id,
+        aws_secret_access_key=credentials.secret_access_key,
+        aws_session_token=credentials.session_token or None,
         region_name=settings.region,
     ).client(service, endpoint_url=emulator.endpoint, verify=str(emulator.cert), config=RETRIES)
+    return explain_denials(made, credentials.name)
 
 
 def check_credentials(settings: Settings) -> str:

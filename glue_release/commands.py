@@ -136,7 +136,7 @@ def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False) -
         manifest = release.package_env(settings, jobs)
         if settings.is_local:
             release.bootstrap(settings, only_if_missing=True)
-        result = release.plan_env(settings, manifest)
+        result = release.plan_env(settings, manifest, purpose="plan")  # review plans: the read-only role
     print(result.summary_file.read_text())
     print(f"saved plan: {shown(result.plan_file)}")
     print(f"review summary: {shown(result.summary_file)}")
@@ -157,7 +157,7 @@ def drift(env: str, config: Mapping[str, Any]) -> int:
     with release.env_lock(settings):
         _connect(settings)
         manifest = release.package_env(settings, jobs)
-        result = release.plan_env(settings, manifest, title="Drift")
+        result = release.plan_env(settings, manifest, title="Drift", purpose="plan")
     print(result.summary_file.read_text())
     return 2 if result.changed else 0
 
@@ -314,3 +314,15 @@ def local_status(config: Mapping[str, Any]) -> None:
         print(f"emulator running on {status['endpoint']} (pid {status['pid']})")
     else:
         raise UserError(f"emulator not running on {status['endpoint']}; start it with `invoke local.up`")
+
+
+def local_env(config: Mapping[str, Any]) -> None:
+    """Print the export lines for a shell whose AWS CLI and boto3 should talk to the emulator."""
+    from glue_release.iam.shell import export_lines
+
+    settings = settings_for("local", config)
+    emulator = settings.emulator
+    assert emulator is not None
+    if not emulator.status()["running"]:
+        raise UserError(f"emulator not running on {emulator.endpoint}; start it with `invoke local.up`")
+    print("\n".join(export_lines(emulator, settings.region)))

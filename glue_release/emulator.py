@@ -60,16 +60,32 @@ class Emulator:
 
     def aws_env(self, region: str) -> dict[str, str]:
         """Environment for any AWS client (Terraform, its S3 backend, boto3) talking to the emulator."""
+        access_key, secret_key = self.admin_credentials()
         return {
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_SESSION_TOKEN": "test",
+            "AWS_ACCESS_KEY_ID": access_key,
+            "AWS_SECRET_ACCESS_KEY": secret_key,
+            "AWS_SESSION_TOKEN": "",  # an IAM user's keys carry none; empty overrides one in the caller's shell
             "AWS_REGION": region,
             "AWS_DEFAULT_REGION": region,
             "AWS_CA_BUNDLE": str(self.cert),
             # The S3 backend has no variable for its endpoint; this is how it finds the emulator.
             "AWS_ENDPOINT_URL_S3": self.endpoint,
         }
+
+    # -- IAM (glue_release/iam) ---------------------------------------------------
+
+    def admin_credentials(self) -> tuple[str, str]:
+        """The admin's keys for the server now running (before it runs: placeholders it will refuse)."""
+        from glue_release.iam import admin
+
+        keys = admin.admin_keys(self)
+        return (keys.access_key_id, keys.secret_access_key) if keys else ("test", "test")
+
+    def ensure_identity(self) -> None:
+        """IAM is enforced: make sure the admin identity of this server exists (created once per start)."""
+        from glue_release.iam import admin
+
+        admin.ensure(self)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -102,6 +118,7 @@ class Emulator:
     def up(self) -> bool:
         """Start the server unless ours is already running; True when it started one."""
         if self.pid() is not None and self.responds():
+            self.ensure_identity()
             return False
         if port_in_use(self.host, self.port):
             raise UserError(
@@ -111,7 +128,9 @@ class Emulator:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if not (self.cert.exists() and self.key.exists()):
             write_self_signed_cert(self.cert, self.key, self.host)
-        env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true")
+        from glue_release.iam.admin import server_env
+
+        env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true", **server_env())
         server = [sys.executable, "-m", "glue_release.emulator_server"]  # moto_server plus Glue updates
         cmd = [*server, "-H", self.host, "-p", str(self.port), "-c", str(self.cert), "-k", str(self.key)]
         with self.log.open("ab") as log:
@@ -125,6 +144,7 @@ class Emulator:
                 tail = self.log.read_text(errors="replace").strip().splitlines()[-1:] or ["(no output)"]
                 raise UserError(f"the emulator exited during start-up ({tail[0]}); see {self.log}")
             if self.responds():
+                self.ensure_identity()
                 return True
             time.sleep(0.2)
         self.down()

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from botocore.exceptions import ClientError
 from python_terraform import IsFlagged
@@ -24,10 +25,13 @@ from python_terraform import IsFlagged
 from glue_release import aws, plan_summary, upload
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
+from glue_release.iam import roles
 from glue_release.packaging import Manifest, package
 from glue_release.paths import BOOTSTRAP_DIR, REPO_ROOT, RUNTIME_DIR, TERRAFORM_DIR
 from glue_release.settings import Settings, read_tfvars
 from glue_release.terraform import TerraformRunner, cli_config
+
+CREDENTIAL_VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
 
 
 @dataclass(frozen=True)
@@ -67,10 +71,13 @@ def env_lock(settings: Settings) -> Iterator[None]:
             handle.truncate()
 
 
-def terraform_env(settings: Settings) -> dict[str, str]:
+def terraform_env(settings: Settings, purpose: str | None = None) -> dict[str, str]:
+    """Terraform's environment; on ``local`` signed as the ``purpose`` role (deploy, plan) or else the admin."""
     env = cli_config(settings.provider_mirror, settings.build_dir / "terraform.rc")
     if settings.emulator is not None:
         env.update(settings.emulator.aws_env(settings.region))
+        if purpose is not None:
+            env.update(roles.release_credentials(settings, purpose).env())
     return env
 
 
@@ -80,7 +87,9 @@ def terraform_variables(settings: Settings) -> dict[str, str]:
 
 def _init_stamp(runner: TerraformRunner, backend: list[str]) -> str:
     """What an init depends on: when none of it changed, the previous init still holds."""
-    parts = [*backend, json.dumps(runner.env, sort_keys=True)]
+    # Credentials are left out: assumed-role sessions differ on every command, the init does not.
+    env = {k: v for k, v in runner.env.items() if k not in CREDENTIAL_VARIABLES}
+    parts = [*backend, json.dumps(env, sort_keys=True)]
     lock = runner.working_dir / ".terraform.lock.hcl"
     if lock.exists():
         parts.append(lock.read_text())
@@ -100,8 +109,9 @@ def init(runner: TerraformRunner, backend: list[str]) -> None:
     stamp_file.write_text(stamp)
 
 
-def main_terraform(settings: Settings) -> TerraformRunner:
-    runner = TerraformRunner(TERRAFORM_DIR, settings.build_dir / "terraform-data", terraform_env(settings))
+def main_terraform(settings: Settings, purpose: str = roles.DEPLOY) -> TerraformRunner:
+    env = terraform_env(settings, purpose)
+    runner = TerraformRunner(TERRAFORM_DIR, settings.build_dir / "terraform-data", env)
     init(runner, [str(settings.backend_config)])
     return runner
 
@@ -139,6 +149,7 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
     if not changed:
         return False
     runner.apply_plan(plan_file)
+    roles.forget_bootstrap_outputs(settings)
     return True
 
 
@@ -170,15 +181,27 @@ def manifest_of(settings: Settings) -> Manifest:
 
 
 def upload_env(settings: Settings, manifest: Manifest) -> upload.UploadReport:
-    return upload.upload(aws.client(settings, "s3"), settings.artifacts_bucket, manifest, REPO_ROOT)
+    return upload.upload(release_client(settings, "s3"), settings.artifacts_bucket, manifest, REPO_ROOT)
 
 
-def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan") -> PlanResult:
-    """A saved plan plus its JSON, text and Markdown summary under ``build/<env>/``."""
-    runner = main_terraform(settings)
+def release_client(settings: Settings, service: str, purpose: str = roles.DEPLOY) -> Any:
+    """A client signed as the release role of ``purpose`` on ``local`` (as CI's are on AWS)."""
+    if settings.emulator is None:
+        return aws.client(settings, service)
+    return aws.client(settings, service, roles.release_credentials(settings, purpose))
+
+
+def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan", purpose: str = roles.DEPLOY) -> PlanResult:
+    """A saved plan plus its JSON, text and Markdown summary under ``build/<env>/``.
+
+    ``purpose`` ``plan``: as the read-only plan role where there is one, which may not take the lock.
+    """
+    runner = main_terraform(settings, purpose)
     plan_file = settings.build_dir / "tfplan"
     var_files = [settings.tfvars, settings.build_dir / "release.tfvars.json"]
-    changed, text = runner.plan(plan_file, var_files, terraform_variables(settings))
+    read_only = purpose == roles.PLAN and roles.release_role_arn(settings, roles.PLAN) is not None
+    extra = {"lock": False} if read_only else None
+    changed, text = runner.plan(plan_file, var_files, terraform_variables(settings), extra=extra)
     (settings.build_dir / "plan.txt").write_text(text)
     plan_json = settings.build_dir / "plan.json"
     drift = title == "Drift"

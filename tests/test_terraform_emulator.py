@@ -162,8 +162,8 @@ class Deployment:
             endpoint_url=self.endpoint.url,
             verify=str(self.endpoint.cert),
             region_name=REGION,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
+            aws_access_key_id=self.endpoint.env["AWS_ACCESS_KEY_ID"],  # IAM is enforced: the admin's keys
+            aws_secret_access_key=self.endpoint.env["AWS_SECRET_ACCESS_KEY"],
         )
 
 

@@ -22,8 +22,8 @@ def s3(emulator):
         "s3",
         endpoint_url=emulator.endpoint,
         verify=str(emulator.cert),
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
+        aws_access_key_id=emulator.admin_credentials()[0],  # IAM is enforced: the admin's keys
+        aws_secret_access_key=emulator.admin_credentials()[1],
         region_name="us-east-1",
     )
 

@@ -143,6 +143,11 @@ def main() -> int:
         deployer = assume(self_edit)
         ask("PutRolePolicy on its own role, denied by ARN", "denied", lambda: deployer("iam").put_role_policy(RoleName="deployer", PolicyName="q", PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "*", "Resource": "*"}))))
         ask("PutRolePolicy on another role", "allowed", lambda: deployer("iam").put_role_policy(RoleName="glue-star", PolicyName="q", PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))))
+        guard = iam.create_policy(PolicyName="guarded", PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})))["Policy"]["Arn"]
+        guarded = role("policy-guard", {"AWS": user_arn}, doc(
+            {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "iam:CreatePolicyVersion", "Resource": guard}))
+        ask("CreatePolicyVersion on a policy denied by its ARN", "denied", lambda: assume(guarded)("iam").create_policy_version(PolicyArn=guard, PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "*", "Resource": "*"}))))
         # --- permissions boundaries
         boundary = iam.create_policy(PolicyName="boundary", PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "glue:*", "Resource": "*"})))["Policy"]["Arn"]
         bounded = role("bounded", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}), boundary=boundary)

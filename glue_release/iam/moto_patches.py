@@ -20,6 +20,8 @@ shows moto's behaviour without these changes.
    applies, a Deny does not. moto applied conditional denies unconditionally.
 5. Permissions boundaries (moto: ignored): an assumed role's call must also be allowed
    by its role's boundary.
+6. IAM calls on a managed policy (CreatePolicyVersion, DeletePolicy, ...): checked against
+   the policy's ARN, as AWS does (moto: ``"*"``), so a Deny on the boundary policy holds.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from typing import Any
 
 from moto.iam import access_control
 from moto.iam.access_control import AssumedRoleAccessKey, IAMPolicy, IAMPolicyStatement, PermissionResult
+from moto.iam.responses import IamResponse
 
-# Service principal -> the IAM user that stands in for it in the emulator (created by glue_release.iam.admin).
-SERVICE_STAND_INS = {"glue.amazonaws.com": "aws-service-glue"}
+from glue_release.iam.credentials import SERVICE_STAND_INS
 
 _ARN_ACCOUNT = re.compile(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):")
 
@@ -111,6 +113,16 @@ def check_action_permitted(self: access_control.IAMRequestBase, resource: str) -
         self._raise_access_denied()  # (5)
 
 
+_original_resource = IamResponse._determine_resource
+
+
+def determine_resource(self: IamResponse) -> str:
+    if "RoleName" not in self.data and "PolicyArn" in self.data:
+        return str(self.data["PolicyArn"][0])  # (6)
+    return str(_original_resource(self))
+
+
 def install() -> None:
     IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
     access_control.IAMRequestBase.check_action_permitted = check_action_permitted  # type: ignore[method-assign]
+    IamResponse._determine_resource = determine_resource  # type: ignore[method-assign]

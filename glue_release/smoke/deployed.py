@@ -34,6 +34,7 @@ class DeployedJob:
     script_location: str
     default_arguments: dict[str, str]  # keys with their leading "--", as Glue stores them
     glue_version: str | None = None
+    role: str = ""  # the job's IAM role ARN: local smoke runs work under it
 
     @classmethod
     def from_get_job(cls, job: str, response: dict[str, Any]) -> DeployedJob:
@@ -44,6 +45,7 @@ class DeployedJob:
             script_location=definition.get("Command", {}).get("ScriptLocation", ""),
             default_arguments=dict(definition.get("DefaultArguments") or {}),
             glue_version=definition.get("GlueVersion"),
+            role=definition.get("Role", ""),
         )
 
     @property

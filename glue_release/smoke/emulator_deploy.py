@@ -3,12 +3,15 @@
 ``invoke deploy`` is the real path (Terraform against the emulator). Smoke
 tests need deployed jobs without Terraform's minute of planning, so this
 creates the same end state directly: the buckets, the uploaded artifacts, and
-each Glue job with the default arguments terraform/modules/glue-job sets.
-Keep it in step with terraform/main.tf and terraform/modules/glue-job/main.tf.
+each Glue job with the default arguments terraform/modules/glue-job sets, and
+each job's role with the S3 grants of terraform/modules/glue-job-role (exact
+prefixes: ``dir`` and ``dir/*``), so that smoke runs work under the job's role.
+Keep it in step with terraform/main.tf and terraform/modules/glue-job{,-role}/main.tf.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +58,9 @@ def deploy_jobs(settings: Settings, jobs: dict[str, JobDeclaration]) -> Manifest
             s3.create_bucket(Bucket=bucket)
     manifest = package(jobs, settings.build_dir)
     upload.upload(s3, settings.artifacts_bucket, manifest)
+    iam = aws.client(settings, "iam")
     for job in jobs.values():
+        put_job_role(iam, settings, job, manifest)
         definition = job_definition(settings, job, manifest)
         try:
             glue.get_job(JobName=definition["Name"])
@@ -64,6 +69,80 @@ def deploy_jobs(settings: Settings, jobs: dict[str, JobDeclaration]) -> Manifest
         else:
             glue.update_job(JobName=definition["Name"], JobUpdate={k: v for k, v in definition.items() if k != "Name"})
     return manifest
+
+
+GLUE_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}, "Action": "sts:AssumeRole"},
+    ],
+}
+
+
+def exact(prefix: str) -> list[str]:
+    """A folder and what is under it, never its siblings: ``dir``, ``dir/*`` (``dir_$folder$`` markers aside)."""
+    folder = prefix.rstrip("/")
+    return [folder, f"{folder}/*"]
+
+
+def job_role_policy(settings: Settings, job: JobDeclaration, manifest: Manifest) -> dict[str, Any]:
+    """The S3 part of the job's role: artifacts, inputs and outputs with their ``_smoke/`` copies, temp."""
+    keys = manifest.jobs[job.name]
+    artifacts = f"arn:aws:s3:::{settings.artifacts_bucket}"
+
+    def objects(locations: dict[str, Any]) -> list[str]:
+        return [
+            f"arn:aws:s3:::{bucket_name(settings, loc.bucket)}/{pattern}"
+            for loc in locations.values()
+            for smoke in ("", "_smoke/")
+            for pattern in exact(smoke + loc.prefix)
+        ]
+
+    temp = [f"arn:aws:s3:::{bucket_name(settings, 'temp')}/{p}" for p in exact(f"{job.name}/")]
+    locations = {**job.inputs, **job.outputs}.values()
+    buckets = sorted(
+        {f"arn:aws:s3:::{bucket_name(settings, role)}" for role in [*(loc.bucket for loc in locations), "temp"]}
+    )
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ReadArtifacts",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": [
+                    f"{artifacts}/{keys.script.key.rsplit('/', 2)[0]}/*",
+                    f"{artifacts}/{manifest.library.key}",
+                ],
+            },
+            {"Sid": "ListPrefixes", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": buckets},
+            {
+                "Sid": "ReadData",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": objects({**job.inputs, **job.outputs}) + temp,
+            },
+            {
+                "Sid": "WriteData",
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:DeleteObject"],
+                "Resource": objects(job.outputs) + temp,
+            },
+        ],
+    }
+
+
+def put_job_role(iam: Any, settings: Settings, job: JobDeclaration, manifest: Manifest) -> str:
+    name = glue_job_name(settings, job.name)
+    try:
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(GLUE_TRUST))
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "EntityAlreadyExists":
+            raise
+    iam.put_role_policy(
+        RoleName=name, PolicyName="glue-job", PolicyDocument=json.dumps(job_role_policy(settings, job, manifest))
+    )
+    return f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
 
 
 def job_definition(settings: Settings, job: JobDeclaration, manifest: Manifest) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from glue_release.local_run import run_script
 from glue_release.smoke import s3io
+from glue_release.smoke.deployed import DeployedJob
 from glue_release.smoke.glue_runs import GlueRuns, JobRun
 from glue_release.smoke.report import SUCCEEDED, TERMINAL_STATES, JobResult
 from glue_release.smoke.s3io import S3Uri
@@ -44,18 +45,23 @@ class LocalRunner:
     runs: GlueRuns
     s3: Any
     work_dir: Path  # build/local/smoke: artifacts/ (cache by key) and runs/<job>/
+    # On local with IAM enforced: an S3 client signed as the job's own role. Everything the job itself
+    # does on S3 (its artifacts, its inputs, what it wrote) goes through it, as on Glue.
+    job_s3: Callable[[DeployedJob], Any] | None = None
 
     def execute(self, run: JobRun, inputs_consumed: Callable[[], None], result: JobResult) -> None:
         deployed = run.deployed
+        s3 = self.job_s3(deployed) if self.job_s3 is not None else self.s3
         try:
-            script = s3io.fetch_cached(self.s3, S3Uri.parse(deployed.script_location), self.work_dir / "artifacts")
+            # Artifacts are cached by content hash; the role still has to be able to read them, as on Glue.
+            script = s3io.fetch_cached(s3, S3Uri.parse(deployed.script_location), self.work_dir / "artifacts")
             libraries = [
-                s3io.fetch_cached(self.s3, S3Uri.parse(uri), self.work_dir / "artifacts")
-                for uri in deployed.extra_py_files
+                s3io.fetch_cached(s3, S3Uri.parse(uri), self.work_dir / "artifacts") for uri in deployed.extra_py_files
             ]
             run_dir = self.work_dir / "runs" / run.name
             shutil.rmtree(run_dir, ignore_errors=True)
-            argv_args, transfers = self.localise({**deployed.default_arguments, **run.arguments}, libraries, run_dir)
+            arguments = {**deployed.default_arguments, **run.arguments}
+            argv_args, transfers = self.localise(arguments, libraries, run_dir, s3)
         finally:
             inputs_consumed()
         clock = self.runs.clock
@@ -84,10 +90,10 @@ class LocalRunner:
         else:
             result.state = SUCCEEDED
             for transfer in transfers:
-                s3io.upload_changes(self.s3, transfer.local, transfer.uri, transfer.before)
+                s3io.upload_changes(s3, transfer.local, transfer.uri, transfer.before)
 
     def localise(
-        self, arguments: dict[str, str], libraries: list[Path], run_dir: Path
+        self, arguments: dict[str, str], libraries: list[Path], run_dir: Path, s3: Any = None
     ) -> tuple[dict[str, str], list[Transfer]]:
         """Glue's argv with every ``s3://`` value swapped for a local copy; names without "--"."""
         argv_args: dict[str, str] = {}
@@ -99,23 +105,23 @@ class LocalRunner:
             elif value.startswith("s3://"):
                 uri = S3Uri.parse(value)
                 local = run_dir / "s3" / uri.bucket / (uri.key.rstrip("/") or "_root")
-                transfers.append(Transfer(uri, local, self.download(uri, local)))
+                transfers.append(Transfer(uri, local, self.download(uri, local, s3 or self.s3)))
                 argv_args[name] = str(local)
             else:
                 argv_args[name] = value
         return argv_args, transfers
 
-    def download(self, uri: S3Uri, local: Path) -> dict[str, str]:
+    def download(self, uri: S3Uri, local: Path, s3: Any) -> dict[str, str]:
         if uri.key and not uri.key.endswith("/"):
             try:
-                self.s3.head_object(Bucket=uri.bucket, Key=uri.key)
+                s3.head_object(Bucket=uri.bucket, Key=uri.key)
             except ClientError:
                 pass  # not an object: a prefix written without its trailing slash
             else:
                 local.parent.mkdir(parents=True, exist_ok=True)
-                self.s3.download_file(uri.bucket, uri.key, str(local))
+                s3.download_file(uri.bucket, uri.key, str(local))
                 return {}
-        return s3io.download(self.s3, uri, local)
+        return s3io.download(s3, uri, local)
 
     def settle_recorded_run(self, glue_name: str, run_id: str) -> None:
         """moto moves a run on one state per look; look until it is done, or the next start is refused as concurrent."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from glue_release import aws
 from glue_release.declarations import JobDeclaration, select_job
 from glue_release.errors import UserError
+from glue_release.iam import roles
+from glue_release.iam.denied import AccessDenied
+from glue_release.release import release_client
 from glue_release.settings import Settings
 from glue_release.smoke import s3io
 from glue_release.smoke.aws_runner import AwsRunner
@@ -58,8 +62,11 @@ def run_smoke(
             f"the emulator is not running on {emulator.endpoint}; start it with `invoke local.up` "
             "and deploy with `invoke deploy --env local`"
         )
-    glue = glue or aws.client(settings, "glue")
-    s3 = s3 or aws.client(settings, "s3")
+    job_s3 = None
+    if settings.is_local and s3 is None:
+        job_s3 = job_role_clients(settings)  # each job's artifacts, inputs and outputs under its own role
+    glue = glue or release_client(settings, "glue")
+    s3 = s3 or release_client(settings, "s3")
     deployed = read_deployed(glue, settings, list(selected))
 
     cancel = threading.Event()
@@ -67,7 +74,7 @@ def run_smoke(
     work_dir = settings.build_dir / "smoke"
     runner: Runner
     if settings.is_local:
-        runner = LocalRunner(runs, s3, work_dir)
+        runner = LocalRunner(runs, s3, work_dir, job_s3=job_s3)
         parallel = parallel or default_local_parallel()
     else:
         runner = AwsRunner(runs, logs or aws.client(settings, "logs"))
@@ -75,7 +82,11 @@ def run_smoke(
     staging = StagingArea(s3)
 
     def run_one(item: Planned) -> JobResult:
-        return smoke_job(item, specs[item.job.name], deployed, runner, staging, s3, work_dir, timeout_s)
+        try:
+            reader = job_s3(deployed[item.job.name]) if job_s3 is not None else s3
+        except UserError as error:  # the job's role cannot be assumed: its row says why
+            return JobResult(item.job.name, deployed[item.job.name].glue_name, state=NOT_STARTED, error=str(error))
+        return smoke_job(item, specs[item.job.name], deployed, runner, staging, s3, work_dir, timeout_s, reader)
 
     def skipped(item: Planned, failed: list[str]) -> JobResult:
         why = f"upstream {', '.join(failed)} did not pass" if failed else "the smoke run was interrupted"
@@ -89,6 +100,17 @@ def run_smoke(
             "(two jobs read that location and their samples differ)"
         )
     return report
+
+
+def job_role_clients(settings: Settings) -> Callable[[DeployedJob], Any]:
+    """S3 clients signed as each deployed job's role (``get_job()['Role']``), assumed as Glue assumes it."""
+
+    def client(deployed: DeployedJob) -> Any:
+        if not deployed.role:
+            raise UserError(f"Glue job {deployed.glue_name} has no role; deploy again")
+        return aws.client(settings, "s3", roles.job_credentials(settings, deployed.role, deployed.job))
+
+    return client
 
 
 def _select(jobs: dict[str, JobDeclaration], only: list[str] | None) -> dict[str, JobDeclaration]:
@@ -108,8 +130,13 @@ def smoke_job(
     s3: Any,
     work_dir: Path,
     timeout_s: float,
+    reader: Any = None,
 ) -> JobResult:
-    """Stage, clear, run, check one job; every failure ends up on its row, never as an exception."""
+    """Stage, clear, run, check one job; every failure ends up on its row, never as an exception.
+
+    ``s3`` stages and clears (the release identity's work); ``reader`` fetches the outputs (on ``local``
+    the job's role, which must be able to read what it wrote).
+    """
     job = item.job
     result = JobResult(job.name, deployed[job.name].glue_name)
     release = None
@@ -127,6 +154,10 @@ def smoke_job(
     except (SetupError, NotStarted) as error:
         result.state, result.error = NOT_STARTED, str(error)
         return result
+    except (AccessDenied, UserError) as error:  # a denial under IAM: one line naming role, action and resource
+        result.state = "ERROR" if result.run_id else NOT_STARTED
+        result.error = str(error)
+        return result
     except (ClientError, BotoCoreError, OSError, ValueError) as error:
         # An AWS call failing mid-run: the run's outcome is unknown, which is a failed smoke run.
         result.state = "ERROR" if result.run_id else NOT_STARTED
@@ -136,7 +167,7 @@ def smoke_job(
         if release is not None:
             release()
     if result.state == SUCCEEDED:
-        verify(result, spec, locations, job, s3, work_dir)
+        verify(result, spec, locations, job, reader or s3, work_dir)
     return result
 
 
@@ -156,6 +187,9 @@ def verify(
         checked = check_outputs(spec, facts)
     except (ClientError, BotoCoreError, OSError) as error:
         result.problems.append(f"could not fetch the outputs: {type(error).__name__}: {error}")
+        return
+    except AccessDenied as error:
+        result.problems.append(f"could not fetch the outputs: {error}")
         return
     except Exception as error:  # Spark failing to read what the job wrote is a finding, not a crash
         result.problems.append(f"could not read the outputs: {type(error).__name__}: {str(error).splitlines()[0]}")
