@@ -151,6 +151,10 @@ def explain(stderr: str) -> str:
             "another run holds the state lock (a deploy to the same environment is in progress); "
             "wait for it to finish, then run again"
         )
+    from glue_release.iam.denied import terraform_denial
+
+    if denial := terraform_denial(stderr):  # IAM refused a call: who, what, on what
+        return f"{denial}; grant it where that role is defined (terraform/bootstrap for the deploy and plan roles)"
     if "No valid credential sources found" in stderr or "failed to refresh cached credentials" in stderr:
         return "no AWS credentials: configure a profile, environment variables or an OIDC role"
     return "see Terraform's message above"

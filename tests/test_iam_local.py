@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from glue_release import aws, commands, declarations
 from glue_release.emulator import free_port
 from glue_release.iam import admin, roles
-from glue_release.iam.denied import AccessDenied, describe
+from glue_release.iam.denied import AccessDenied, describe, terraform_denial
 from glue_release.iam.moto_patches import principal_matches
 from glue_release.settings import Settings
 from glue_release.smoke.emulator_deploy import bucket_name, deploy_jobs, emulator_settings
@@ -45,7 +45,7 @@ def test_a_denial_names_role_action_and_resource_in_one_line():
     assert listing == "access denied: role/r may not s3:ListBucket on arn:aws:s3:::b (prefix x/)"
 
 
-def test_a_denial_takes_the_action_moto_names_for_other_services():
+def test_a_glue_denial_names_the_job_and_the_action_moto_names():
     message = "User: arn:aws:sts::1:assumed-role/r/s is not authorized to perform: glue:GetJob"
     line = describe("role/r", "glue", "GetJob", {"JobName": "j"}, message, "eu-west-1")
     assert line == "access denied: role/r may not glue:GetJob on glue job j (eu-west-1)"
@@ -170,3 +170,18 @@ def test_local_env_prints_exports_a_shell_can_use(settings, capsys):
         region_name=exports["AWS_REGION"],
     )
     assert client.get_caller_identity()["Arn"].endswith(f":user/{admin.ADMIN_USER}")
+
+
+def test_a_terraform_denial_becomes_one_line_naming_the_role():
+    stderr = (
+        "Error: creating Glue Job (glue-etl-local-x): operation error Glue: CreateJob, https response error "
+        "StatusCode: 403, RequestID: 1, api error AccessDenied: User: arn:aws:sts::123456789012:assumed-role/"
+        "glue-etl-local-deploy/glue-release-deploy is not authorized to perform: glue:CreateJob\n"
+        '  with module.glue_job["x"].aws_glue_job.this,\n'
+    )
+    assert terraform_denial(stderr) == (
+        'access denied: role/glue-etl-local-deploy may not glue:CreateJob on module.glue_job["x"].aws_glue_job.this'
+    )
+    s3 = "Error: operation error S3: PutObject, https response error StatusCode: 403, api error AccessDenied: Denied"
+    assert terraform_denial(s3) == "access denied: the caller may not s3:PutObject on its resource"
+    assert terraform_denial("Error: Saved plan is stale") is None

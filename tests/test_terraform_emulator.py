@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
 
 from glue_release.emulator import Emulator
+from glue_release.iam import admin
 from glue_release.terraform import cli_config
 
 boto3 = pytest.importorskip("boto3")
@@ -313,3 +315,134 @@ def test_new_script_key_changes_only_that_job(deployment: Deployment) -> None:
         c["address"]: c["change"]["actions"] for c in shown["resource_changes"] if c["change"]["actions"] != ["no-op"]
     }
     assert changes == {'module.glue_job["customers_clean"].aws_glue_job.this': ["update"]}
+
+
+# --------------------------------------------------------------------------- IAM enforced (glue_release/iam)
+# The emulator enforces IAM (tests/conftest.py starts it as the tool does); Terraform ran as its admin.
+
+
+def bootstrap_outputs(deployment: Deployment) -> dict[str, object]:
+    env = {**deployment.root.env, "TF_DATA_DIR": str(deployment.tmp / "bootstrap-data")}
+    shown = Tf(TERRAFORM / "bootstrap", env)("output", "-json").stdout
+    return {name: value["value"] for name, value in json.loads(shown or "{}").items()}
+
+
+def signed_as(deployment: Deployment, service: str, credentials: dict[str, str]):  # a boto3 client
+    return boto3.client(
+        service,
+        endpoint_url=deployment.endpoint.url,
+        verify=str(deployment.endpoint.cert),
+        region_name=REGION,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
+def assume(deployment: Deployment, role_arn: str, keys: object = None) -> dict[str, str]:
+    """``role_arn``'s session, assumed by the admin, or with ``keys`` (the Glue stand-in's, for job roles)."""
+    sts = (
+        deployment.client("sts")
+        if keys is None
+        else boto3.client(
+            "sts",
+            endpoint_url=deployment.endpoint.url,
+            verify=str(deployment.endpoint.cert),
+            region_name=REGION,
+            aws_access_key_id=keys.access_key_id,  # type: ignore[attr-defined]
+            aws_secret_access_key=keys.secret_access_key,  # type: ignore[attr-defined]
+        )
+    )
+    return sts.assume_role(RoleArn=role_arn, RoleSessionName="test")["Credentials"]
+
+
+def denied(call) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        call()
+    except ClientError as error:
+        return error.response["Error"]["Code"] in ("AccessDenied", "403")
+    return False
+
+
+@pytest.fixture(scope="module")
+def job_s3(deployment: Deployment, emulator: Emulator):  # type: ignore[no-untyped-def]
+    """revenue_rolling_7d's role, from its deployed Glue job, assumed as Glue assumes it."""
+    role = deployment.client("glue").get_job(JobName=aws_name("revenue_rolling_7d"))["Job"]["Role"]
+    return signed_as(deployment, "s3", assume(deployment, role, admin.ensure(emulator).glue))
+
+
+CURATED = f"{NAME_PREFIX}-{ACCOUNT}-curated"
+
+
+def test_job_role_reads_its_input_and_is_denied_another_jobs_output(deployment: Deployment, job_s3) -> None:
+    s3 = deployment.client("s3")
+    for key in ("_smoke/daily_revenue/part-0.json", "_smoke/customers_clean/part-0.json"):
+        s3.put_object(Bucket=CURATED, Key=key, Body=b"{}")
+    assert job_s3.get_object(Bucket=CURATED, Key="_smoke/daily_revenue/part-0.json")["Body"].read() == b"{}"
+    assert denied(lambda: job_s3.get_object(Bucket=CURATED, Key="_smoke/customers_clean/part-0.json"))
+    assert denied(lambda: job_s3.put_object(Bucket=CURATED, Key="_smoke/daily_revenue/x", Body=b"x"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="grants are '<prefix>*' until issue 9's exact prefixes ('dir', 'dir/*') land: remove this mark then",
+)
+def test_job_role_is_denied_a_sibling_of_its_input(deployment: Deployment, job_s3) -> None:
+    key = "_smoke/daily_revenue_rejects/part-0.json"
+    deployment.client("s3").put_object(Bucket=CURATED, Key=key, Body=b"{}")
+    assert denied(lambda: job_s3.get_object(Bucket=CURATED, Key=key))
+
+
+def release_role(deployment: Deployment, output: str) -> str:
+    arn = bootstrap_outputs(deployment).get(output)
+    if not arn:
+        pytest.skip(f"terraform/bootstrap has no {output} output yet (issue 9: deploy and plan roles as code)")
+    return str(arn)
+
+
+def test_deploy_role_cannot_change_its_own_policies_or_its_boundary(deployment: Deployment) -> None:
+    arn = release_role(deployment, "deploy_role_arn")
+    name = arn.rsplit("/", 1)[-1]
+    iam = signed_as(deployment, "iam", assume(deployment, arn))
+    boundary = deployment.client("iam").get_role(RoleName=name)["Role"].get("PermissionsBoundary", {})
+    assert boundary.get("PermissionsBoundaryArn"), "the deploy role has no permissions boundary"
+    boundary_arn = boundary["PermissionsBoundaryArn"]
+    everything = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    )
+    attempts = {
+        "PutRolePolicy": lambda: iam.put_role_policy(RoleName=name, PolicyName="x", PolicyDocument=everything),
+        "AttachRolePolicy": lambda: iam.attach_role_policy(
+            RoleName=name, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess"
+        ),
+        "DeleteRolePermissionsBoundary": lambda: iam.delete_role_permissions_boundary(RoleName=name),
+        "PutRolePermissionsBoundary": lambda: iam.put_role_permissions_boundary(
+            RoleName=name, PermissionsBoundary="arn:aws:iam::aws:policy/AdministratorAccess"
+        ),
+        "CreatePolicyVersion on the boundary": lambda: iam.create_policy_version(
+            PolicyArn=boundary_arn, PolicyDocument=everything, SetAsDefault=True
+        ),
+    }
+    allowed = [what for what, call in attempts.items() if not denied(call)]
+    assert not allowed, f"the deploy role may change itself: {allowed}"
+
+
+def test_plan_role_plans_but_cannot_write_state_nor_take_the_lock(deployment: Deployment) -> None:
+    credentials = assume(deployment, release_role(deployment, "plan_role_arn"))
+    env = {
+        **deployment.root.env,
+        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+        "AWS_SESSION_TOKEN": credentials["SessionToken"],
+    }
+    release = deployment.tmp / "release.tfvars.json"
+    plan = Tf(TERRAFORM, env)
+    plan("plan", "-input=false", "-lock=false", *deployment.var_args, f"-var-file={release}", ok=(0, 2))
+    locked = plan("plan", "-input=false", *deployment.var_args, f"-var-file={release}", ok=(1,))
+    assert "lock" in locked.stderr.lower(), locked.stderr
+    s3 = signed_as(deployment, "s3", credentials)
+    state = backend_bucket(ENVIRONMENTS / "local.s3.tfbackend")
+    key = re.search(r'^\s*key\s*=\s*"([^"]+)"', (ENVIRONMENTS / "local.s3.tfbackend").read_text(), re.MULTILINE)
+    assert key
+    assert denied(lambda: s3.put_object(Bucket=state, Key=key[1], Body=b"{}"))
+    assert denied(lambda: s3.put_object(Bucket=state, Key=f"{key[1]}.tflock", Body=b"{}"))

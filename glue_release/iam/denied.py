@@ -84,3 +84,27 @@ def explain_denials(client: Any, principal: str) -> Any:
     client.meta.events.register("before-parameter-build", remember)
     client.meta.events.register("after-call", check)
     return client
+
+
+_TF_USER = re.compile(r"User: (arn:\S+) is not authorized to perform: ([\w-]+:[\w*-]+)(?: on resource: ([^\s\"<]+))?")
+_TF_OPERATION = re.compile(r"operation error ([\w ]+): (\w+),.*?(?:StatusCode: 403|api error AccessDenied)")
+_TF_ADDRESS = re.compile(r"^\s*with ([\w.\[\]\"-]+),", re.MULTILINE)
+
+
+def terraform_denial(stderr: str) -> str | None:
+    """One line for an AccessDenied in Terraform's error text; None when it holds none."""
+    user, operation, address = _TF_USER.search(stderr), _TF_OPERATION.search(stderr), _TF_ADDRESS.search(stderr)
+    if user is None and operation is None:
+        return None
+    who = "the caller"
+    if user:
+        arn = user[1]
+        who = f"role/{arn.split('/')[1]}" if ":assumed-role/" in arn else arn.split(":")[-1]
+    if user:
+        action = user[2]
+    else:
+        assert operation is not None
+        service = operation[1].strip().lower().replace(" ", "")
+        action = S3_ACTIONS.get(operation[2], f"s3:{operation[2]}") if service == "s3" else f"{service}:{operation[2]}"
+    resource = (user[3] if user and user[3] else None) or (address[1] if address else "its resource")
+    return f"access denied: {who} may not {action} on {resource}"
