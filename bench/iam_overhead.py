@@ -28,6 +28,7 @@ from glue_release.emulator import free_port  # noqa: E402
 from glue_release.iam import admin  # noqa: E402
 
 ENFORCED = admin.server_env
+CHECK = admin.check_enforced
 
 
 def unenforced() -> dict[str, str]:
@@ -36,6 +37,7 @@ def unenforced() -> dict[str, str]:
 
 def cold_deploy(enforced: bool, smoke: bool) -> tuple[float, list[tuple[str, str, float, str]]]:
     admin.server_env = ENFORCED if enforced else unenforced  # read by Emulator.up when it starts the server
+    admin.check_enforced = CHECK if enforced else (lambda emulator: None)  # which would refuse the latter
     build_root = Path(tempfile.mkdtemp(prefix=f"bench-iam-{'on' if enforced else 'off'}-"))
     config = {
         "emulator": {"port": free_port()},

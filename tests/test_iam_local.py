@@ -16,7 +16,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from glue_release import aws, commands, declarations
-from glue_release.emulator import free_port
+from glue_release.emulator import Emulator, free_port
+from glue_release.errors import UserError
 from glue_release.iam import admin, roles
 from glue_release.iam.denied import AccessDenied, describe, terraform_denial
 from glue_release.iam.moto_patches import principal_matches
@@ -185,3 +186,14 @@ def test_a_terraform_denial_becomes_one_line_naming_the_role():
     s3 = "Error: operation error S3: PutObject, https response error StatusCode: 403, api error AccessDenied: Denied"
     assert terraform_denial(s3) == "access denied: the caller may not s3:PutObject on its resource"
     assert terraform_denial("Error: Saved plan is stale") is None
+
+
+@pytest.mark.emulator
+def test_an_emulator_that_does_not_check_calls_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(admin, "server_env", lambda: {"INITIAL_NO_AUTH_ACTION_COUNT": "inf"})  # as before IAM
+    emulator = Emulator(port=free_port(), state_dir=tmp_path)
+    try:
+        with pytest.raises(UserError, match="accepts unsigned calls"):
+            emulator.up()
+    finally:
+        emulator.down()

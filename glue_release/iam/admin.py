@@ -94,10 +94,25 @@ def ensure(emulator: Emulator) -> Identities:
     iam.create_user(UserName=GLUE_STAND_IN)
     iam.put_user_policy(UserName=GLUE_STAND_IN, PolicyName="act-as-glue", PolicyDocument=json.dumps(ASSUME_ANY_ROLE))
     identities = Identities(pid, admin, _new_key(iam, GLUE_STAND_IN))
+    check_enforced(emulator)
     path = identity_file(emulator)
     path.write_text(identities.to_json())
     path.chmod(0o600)
     return identities
+
+
+def check_enforced(emulator: Emulator) -> None:
+    """Refuse a server that does not check calls (one started by an older version of the tool, say)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        _client(emulator, "sts", Keys("test", "test")).get_caller_identity()
+    except ClientError:
+        return  # unknown keys refused: IAM is enforced
+    raise UserError(
+        f"the emulator on {emulator.endpoint} accepts unsigned calls (started without IAM enforcement); "
+        "restart it with `invoke local.down` and `invoke local.up`"
+    )
 
 
 def admin_keys(emulator: Emulator) -> Keys | None:
