@@ -63,7 +63,10 @@ def outcome(call) -> str:  # type: ignore[no-untyped-def]
         call()
         return "allowed"
     except ClientError as error:
-        return f"denied ({error.response['Error']['Code']})"
+        code = error.response["Error"]["Code"]
+        if code in ("AccessDenied", "403", "InvalidAccessKeyId", "InvalidClientTokenId", "AccessDeniedException"):
+            return f"denied ({code})"
+        return f"allowed (then {code})"  # past the IAM check: the call itself failed
     except Exception as error:  # noqa: BLE001 - a probe reports whatever happens
         return f"error ({type(error).__name__}: {str(error)[:80]})"
 
@@ -129,6 +132,9 @@ def main() -> int:
             {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
             {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}))
         ask("GetObject, Deny with an unmet StringEquals condition", "allowed", lambda: assume(deny_cond)("s3").get_object(Bucket="bkt", Key="a/1"))
+        lister = role("lister", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bkt"}))
+        ask("HeadBucket by a role allowed s3:ListBucket", "allowed", lambda: assume(lister)("s3").head_bucket(Bucket="bkt"))
+        ask("GetBucketEncryption by a role allowed only s3:ListBucket", "denied", lambda: assume(lister)("s3").get_bucket_encryption(Bucket="bkt"))
         glue.create_job(Name="job-x", Role=exact, Command={"Name": "glueetl", "ScriptLocation": "s3://bkt/a/1"})
         glue.create_job(Name="job-y", Role=exact, Command={"Name": "glueetl", "ScriptLocation": "s3://bkt/a/1"})
         scoped = role("glue-scoped", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "glue:GetJob", "Resource": f"arn:aws:glue:{REGION}:{ACCOUNT}:job/job-x"}))

@@ -22,6 +22,9 @@ shows moto's behaviour without these changes.
    by its role's boundary.
 6. IAM calls on a managed policy (CreatePolicyVersion, DeletePolicy, ...): checked against
    the policy's ARN, as AWS does (moto: ``"*"``), so a Deny on the boundary policy holds.
+7. S3 bucket calls checked under their IAM action names (moto: HeadBucket as ``s3:HeadBucket``,
+   which no policy can grant; ``?encryption``, ``?ownershipControls``, ``?publicAccessBlock`` and
+   others as ``s3:ListBucket`` / ``s3:CreateBucket``). Terraform reads every one of them.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any
 from moto.iam import access_control
 from moto.iam.access_control import AssumedRoleAccessKey, IAMPolicy, IAMPolicyStatement, PermissionResult
 from moto.iam.responses import IamResponse
+from moto.s3.responses import ACTION_MAP as S3_ACTION_MAP
 
 from glue_release.iam.credentials import SERVICE_STAND_INS
 
@@ -122,7 +126,42 @@ def determine_resource(self: IamResponse) -> str:
     return str(_original_resource(self))
 
 
+# moto's S3 sub-resource -> the IAM action AWS checks (Service Authorization Reference, Amazon S3).
+S3_BUCKET_ACTIONS = {
+    "HEAD": {"DEFAULT": "ListBucket"},
+    "GET": {
+        "encryption": "GetEncryptionConfiguration",
+        "ownershipControls": "GetBucketOwnershipControls",
+        "requestPayment": "GetBucketRequestPayment",
+        "object-lock": "GetBucketObjectLockConfiguration",
+        "replication": "GetReplicationConfiguration",
+        "publicAccessBlock": "GetBucketPublicAccessBlock",
+        "intelligent-tiering": "GetIntelligentTieringConfiguration",
+        "inventory": "GetInventoryConfiguration",
+        "metrics": "GetMetricsConfiguration",
+        "analytics": "GetAnalyticsConfiguration",
+    },
+    "PUT": {
+        "encryption": "PutEncryptionConfiguration",
+        "ownershipControls": "PutBucketOwnershipControls",
+        "requestPayment": "PutBucketRequestPayment",
+        "object-lock": "PutBucketObjectLockConfiguration",
+        "replication": "PutReplicationConfiguration",
+        "publicAccessBlock": "PutBucketPublicAccessBlock",
+        "intelligent-tiering": "PutIntelligentTieringConfiguration",
+    },
+    "DELETE": {
+        "encryption": "PutEncryptionConfiguration",
+        "ownershipControls": "PutBucketOwnershipControls",
+        "replication": "PutReplicationConfiguration",
+        "publicAccessBlock": "PutBucketPublicAccessBlock",
+    },
+}
+
+
 def install() -> None:
+    for method, actions in S3_BUCKET_ACTIONS.items():  # (7)
+        S3_ACTION_MAP["BUCKET"][method].update(actions)
     IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
     access_control.IAMRequestBase.check_action_permitted = check_action_permitted  # type: ignore[method-assign]
     IamResponse._determine_resource = determine_resource  # type: ignore[method-assign]
