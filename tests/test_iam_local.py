@@ -197,3 +197,76 @@ def test_an_emulator_that_does_not_check_calls_is_refused(tmp_path, monkeypatch)
             emulator.up()
     finally:
         emulator.down()
+
+
+def _doc(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+@pytest.fixture(scope="module")
+def probe_role(settings):  # a role the admin may assume (trust: the account), with a given policy and boundary
+    iam = aws.client(settings, "iam")
+    trust = _doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"})
+
+    def make(name: str, policy: dict, boundary: str | None = None):
+        iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=trust, **({"PermissionsBoundary": boundary} if boundary else {})
+        )
+        iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=_doc(policy))
+        arn = f"arn:aws:iam::{ACCOUNT}:role/{name}"
+        return lambda service: aws.client(settings, service, roles.assume(settings, arn, "probe", via="admin"))
+
+    return make
+
+
+@pytest.mark.emulator
+def test_the_emulator_evaluates_as_aws_where_moto_would_refuse_correct_policies(settings, jobs, probe_role):
+    iam, curated = aws.client(settings, "iam"), bucket_name(settings, "curated")
+    # HeadBucket is s3:ListBucket (moto: s3:HeadBucket, which nothing grants)
+    lister = probe_role("lister", {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{curated}"})
+    lister("s3").head_bucket(Bucket=curated)
+    # a resource-scoped Glue grant applies (moto checks Glue calls against "*")
+    job = f"{settings.name_prefix}-customers_clean"
+    arn = f"arn:aws:glue:us-east-1:{ACCOUNT}:job/{job}"
+    probe_role("glue-reader", {"Effect": "Allow", "Action": "glue:GetJob", "Resource": arn})("glue").get_job(
+        JobName=job
+    )
+    # a Deny with a condition moto cannot evaluate does not apply (moto: it always did)
+    conditional = probe_role(
+        "conditional-deny",
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"},
+    )
+    iam.put_role_policy(
+        RoleName="conditional-deny",
+        PolicyName="deny",
+        PolicyDocument=_doc(
+            {
+                "Effect": "Deny",
+                "Action": "s3:ListBucket",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+            }
+        ),
+    )
+    conditional("s3").list_objects_v2(Bucket=curated)
+    # a permissions boundary limits the role (moto: ignored)
+    boundary = iam.create_policy(
+        PolicyName="glue-only", PolicyDocument=_doc({"Effect": "Allow", "Action": "glue:*", "Resource": "*"})
+    )["Policy"]["Arn"]
+    bounded = probe_role("bounded", {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}, boundary)
+    with pytest.raises(AccessDenied, match="role/bounded may not s3:ListBucket"):
+        bounded("s3").list_objects_v2(Bucket=curated)
+    # a Deny naming a managed policy's ARN holds for calls on that policy (moto: checked against "*")
+    guard = probe_role(
+        "guard",
+        {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+    )
+    iam.put_role_policy(
+        RoleName="guard",
+        PolicyName="deny",
+        PolicyDocument=_doc({"Effect": "Deny", "Action": "iam:CreatePolicyVersion", "Resource": boundary}),
+    )
+    with pytest.raises(AccessDenied, match="iam:CreatePolicyVersion"):
+        guard("iam").create_policy_version(
+            PolicyArn=boundary, PolicyDocument=_doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+        )
