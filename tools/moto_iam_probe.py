@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - one probe question per line reads best
 """Probe: how moto's server evaluates IAM when started with INITIAL_NO_AUTH_ACTION_COUNT.
 
 Starts moto's server (plain HTTP, a free port), creates an admin user in the free calls,
@@ -67,7 +68,7 @@ def outcome(call) -> str:  # type: ignore[no-untyped-def]
         if code in ("AccessDenied", "403", "InvalidAccessKeyId", "InvalidClientTokenId", "AccessDeniedException"):
             return f"denied ({code})"
         return f"allowed (then {code})"  # past the IAM check: the call itself failed
-    except Exception as error:  # noqa: BLE001 - a probe reports whatever happens
+    except Exception as error:
         return f"error ({type(error).__name__}: {str(error)[:80]})"
 
 
@@ -94,8 +95,10 @@ def main() -> int:
             s3.put_object(Bucket="bkt", Key=k, Body=b"x")
 
         def role(name: str, trust_principal: dict, policy: dict, boundary: str | None = None):  # type: ignore[no-untyped-def]
-            trust = {"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Principal": trust_principal, "Action": "sts:AssumeRole"}]}
+            trust = {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": trust_principal, "Action": "sts:AssumeRole"}],
+            }
             extra = {"PermissionsBoundary": boundary} if boundary else {}
             iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust), **extra)
             iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
@@ -111,78 +114,301 @@ def main() -> int:
         user_arn = f"arn:aws:iam::{ACCOUNT}:user/admin"
         root = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
         # --- trust policies
-        exact = role("trust-exact", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/a/*"}))
+        exact = role(
+            "trust-exact",
+            {"AWS": user_arn},
+            doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/a/*"}),
+        )
         ask("AssumeRole, trust names the caller's ARN", "allowed", lambda: assume(exact))
         root_arn = role("trust-root", root, doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))
         ask("AssumeRole, trust names the account root", "allowed (IAM grants sts:AssumeRole)", lambda: assume(root_arn))
-        other = role("trust-other", {"AWS": f"arn:aws:iam::{ACCOUNT}:user/someone-else"}, doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+        other = role(
+            "trust-other",
+            {"AWS": f"arn:aws:iam::{ACCOUNT}:user/someone-else"},
+            doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}),
+        )
         ask("AssumeRole, trust names another user", "denied", lambda: assume(other))
-        glue_role = role("trust-glue", {"Service": "glue.amazonaws.com"}, doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+        glue_role = role(
+            "trust-glue", {"Service": "glue.amazonaws.com"}, doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+        )
         ask("AssumeRole by a user, trust names only glue.amazonaws.com", "denied", lambda: assume(glue_role))
         # --- identity policies: resources and conditions
         reader = assume(exact)
         ask("GetObject inside the granted prefix", "allowed", lambda: reader("s3").get_object(Bucket="bkt", Key="a/1"))
         ask("GetObject outside the granted prefix", "denied", lambda: reader("s3").get_object(Bucket="bkt", Key="b/1"))
-        ask("PutObject inside the granted prefix (not granted)", "denied", lambda: reader("s3").put_object(Bucket="bkt", Key="a/2", Body=b"x"))
-        listing = role("cond-list", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bkt", "Condition": {"StringLike": {"s3:prefix": ["a/*"]}}}))
-        ask("ListBucket, prefix outside a StringLike s3:prefix condition", "denied", lambda: assume(listing)("s3").list_objects_v2(Bucket="bkt", Prefix="b/"))
-        src = role("cond-equals", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"}}}))
-        ask("GetObject, Allow with an unmet StringEquals condition", "denied", lambda: assume(src)("s3").get_object(Bucket="bkt", Key="a/1"))
-        deny_cond = role("cond-deny", {"AWS": user_arn}, doc(
-            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
-            {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}))
-        ask("GetObject, Deny with an unmet StringEquals condition", "allowed", lambda: assume(deny_cond)("s3").get_object(Bucket="bkt", Key="a/1"))
-        lister = role("lister", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bkt"}))
-        ask("HeadBucket by a role allowed s3:ListBucket", "allowed", lambda: assume(lister)("s3").head_bucket(Bucket="bkt"))
-        ask("GetBucketEncryption by a role allowed only s3:ListBucket", "denied", lambda: assume(lister)("s3").get_bucket_encryption(Bucket="bkt"))
+        ask(
+            "PutObject inside the granted prefix (not granted)",
+            "denied",
+            lambda: reader("s3").put_object(Bucket="bkt", Key="a/2", Body=b"x"),
+        )
+        listing = role(
+            "cond-list",
+            {"AWS": user_arn},
+            doc(
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": "arn:aws:s3:::bkt",
+                    "Condition": {"StringLike": {"s3:prefix": ["a/*"]}},
+                }
+            ),
+        )
+        ask(
+            "ListBucket, prefix outside a StringLike s3:prefix condition",
+            "denied",
+            lambda: assume(listing)("s3").list_objects_v2(Bucket="bkt", Prefix="b/"),
+        )
+        src = role(
+            "cond-equals",
+            {"AWS": user_arn},
+            doc(
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"}},
+                }
+            ),
+        )
+        ask(
+            "GetObject, Allow with an unmet StringEquals condition",
+            "denied",
+            lambda: assume(src)("s3").get_object(Bucket="bkt", Key="a/1"),
+        )
+        deny_cond = role(
+            "cond-deny",
+            {"AWS": user_arn},
+            doc(
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+                {
+                    "Effect": "Deny",
+                    "Action": "s3:GetObject",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+                },
+            ),
+        )
+        ask(
+            "GetObject, Deny with an unmet StringEquals condition",
+            "allowed",
+            lambda: assume(deny_cond)("s3").get_object(Bucket="bkt", Key="a/1"),
+        )
+        lister = role(
+            "lister",
+            {"AWS": user_arn},
+            doc({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bkt"}),
+        )
+        ask(
+            "HeadBucket by a role allowed s3:ListBucket",
+            "allowed",
+            lambda: assume(lister)("s3").head_bucket(Bucket="bkt"),
+        )
+        ask(
+            "GetBucketEncryption by a role allowed only s3:ListBucket",
+            "denied",
+            lambda: assume(lister)("s3").get_bucket_encryption(Bucket="bkt"),
+        )
         glue.create_job(Name="job-x", Role=exact, Command={"Name": "glueetl", "ScriptLocation": "s3://bkt/a/1"})
         glue.create_job(Name="job-y", Role=exact, Command={"Name": "glueetl", "ScriptLocation": "s3://bkt/a/1"})
-        scoped = role("glue-scoped", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "glue:GetJob", "Resource": f"arn:aws:glue:{REGION}:{ACCOUNT}:job/job-x"}))
-        ask("glue:GetJob on the one job the policy names", "allowed", lambda: assume(scoped)("glue").get_job(JobName="job-x"))
+        scoped = role(
+            "glue-scoped",
+            {"AWS": user_arn},
+            doc({"Effect": "Allow", "Action": "glue:GetJob", "Resource": f"arn:aws:glue:{REGION}:{ACCOUNT}:job/job-x"}),
+        )
+        ask(
+            "glue:GetJob on the one job the policy names",
+            "allowed",
+            lambda: assume(scoped)("glue").get_job(JobName="job-x"),
+        )
         ask("glue:GetJob on another job", "denied", lambda: assume(scoped)("glue").get_job(JobName="job-y"))
         star = role("glue-star", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "glue:GetJob", "Resource": "*"}))
         ask("glue:GetJob with Resource *", "allowed", lambda: assume(star)("glue").get_job(JobName="job-y"))
         # --- IAM on roles: the resource is the role's ARN
-        self_edit = role("deployer", {"AWS": user_arn}, doc(
-            {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
-            {"Effect": "Deny", "Action": ["iam:PutRolePolicy", "iam:AttachRolePolicy"], "Resource": f"arn:aws:iam::{ACCOUNT}:role/deployer"}))
+        self_edit = role(
+            "deployer",
+            {"AWS": user_arn},
+            doc(
+                {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+                {
+                    "Effect": "Deny",
+                    "Action": ["iam:PutRolePolicy", "iam:AttachRolePolicy"],
+                    "Resource": f"arn:aws:iam::{ACCOUNT}:role/deployer",
+                },
+            ),
+        )
         deployer = assume(self_edit)
-        ask("PutRolePolicy on its own role, denied by ARN", "denied", lambda: deployer("iam").put_role_policy(RoleName="deployer", PolicyName="q", PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "*", "Resource": "*"}))))
-        ask("PutRolePolicy on another role", "allowed", lambda: deployer("iam").put_role_policy(RoleName="glue-star", PolicyName="q", PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))))
-        guard = iam.create_policy(PolicyName="guarded", PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})))["Policy"]["Arn"]
-        guarded = role("policy-guard", {"AWS": user_arn}, doc(
-            {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
-            {"Effect": "Deny", "Action": "iam:CreatePolicyVersion", "Resource": guard}))
-        ask("CreatePolicyVersion on a policy denied by its ARN", "denied", lambda: assume(guarded)("iam").create_policy_version(PolicyArn=guard, PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "*", "Resource": "*"}))))
+        ask(
+            "PutRolePolicy on its own role, denied by ARN",
+            "denied",
+            lambda: deployer("iam").put_role_policy(
+                RoleName="deployer",
+                PolicyName="q",
+                PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "*", "Resource": "*"})),
+            ),
+        )
+        ask(
+            "PutRolePolicy on another role",
+            "allowed",
+            lambda: deployer("iam").put_role_policy(
+                RoleName="glue-star",
+                PolicyName="q",
+                PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})),
+            ),
+        )
+        guard = iam.create_policy(
+            PolicyName="guarded",
+            PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})),
+        )["Policy"]["Arn"]
+        guarded = role(
+            "policy-guard",
+            {"AWS": user_arn},
+            doc(
+                {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "iam:CreatePolicyVersion", "Resource": guard},
+            ),
+        )
+        ask(
+            "CreatePolicyVersion on a policy denied by its ARN",
+            "denied",
+            lambda: assume(guarded)("iam").create_policy_version(
+                PolicyArn=guard, PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "*", "Resource": "*"}))
+            ),
+        )
         # --- permissions boundaries
-        boundary = iam.create_policy(PolicyName="boundary", PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "glue:*", "Resource": "*"})))["Policy"]["Arn"]
-        bounded = role("bounded", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}), boundary=boundary)
-        ask("GetObject allowed by the role, outside its boundary", "denied", lambda: assume(bounded)("s3").get_object(Bucket="bkt", Key="a/1"))
+        boundary = iam.create_policy(
+            PolicyName="boundary",
+            PolicyDocument=json.dumps(doc({"Effect": "Allow", "Action": "glue:*", "Resource": "*"})),
+        )["Policy"]["Arn"]
+        bounded = role(
+            "bounded",
+            {"AWS": user_arn},
+            doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
+            boundary=boundary,
+        )
+        ask(
+            "GetObject allowed by the role, outside its boundary",
+            "denied",
+            lambda: assume(bounded)("s3").get_object(Bucket="bkt", Key="a/1"),
+        )
         # --- bucket policies
         s3.create_bucket(Bucket="pol")
         s3.put_object(Bucket="pol", Key="k", Body=b"x")
-        s3.put_bucket_policy(Bucket="pol", Policy=json.dumps(doc(
-            {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::pol/*", "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:us-east-1:123456789012:key/k"}}},
-            {"Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/nobody"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::pol/*"},
-            {"Effect": "Allow", "Principal": {"AWS": exact}, "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::pol/*"})))
-        ask("bucket policy: Deny PutObject unless KMS key k, put WITH key k", "allowed", lambda: s3.put_object(Bucket="pol", Key="k2", Body=b"x", ServerSideEncryption="aws:kms", SSEKMSKeyId="arn:aws:kms:us-east-1:123456789012:key/k"))
-        ask("bucket policy: Deny GetObject to another principal, admin reads", "allowed", lambda: s3.get_object(Bucket="pol", Key="k"))
-        ask("bucket policy: Allow DeleteObject to a role without an IAM grant", "allowed", lambda: reader("s3").delete_object(Bucket="pol", Key="k"))
-        ask("bucket policy: Deny on PutObject, ListObjectsV2 by admin", "allowed", lambda: s3.list_objects_v2(Bucket="pol"))
+        s3.put_bucket_policy(
+            Bucket="pol",
+            Policy=json.dumps(
+                doc(
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:PutObject",
+                        "Resource": "arn:aws:s3:::pol/*",
+                        "Condition": {
+                            "StringNotEquals": {
+                                "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:us-east-1:123456789012:key/k"
+                            }
+                        },
+                    },
+                    {
+                        "Effect": "Deny",
+                        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/nobody"},
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::pol/*",
+                    },
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": exact},
+                        "Action": "s3:DeleteObject",
+                        "Resource": "arn:aws:s3:::pol/*",
+                    },
+                )
+            ),
+        )
+        ask(
+            "bucket policy: Deny PutObject unless KMS key k, put WITH key k",
+            "allowed",
+            lambda: s3.put_object(
+                Bucket="pol",
+                Key="k2",
+                Body=b"x",
+                ServerSideEncryption="aws:kms",
+                SSEKMSKeyId="arn:aws:kms:us-east-1:123456789012:key/k",
+            ),
+        )
+        ask(
+            "bucket policy: Deny GetObject to another principal, admin reads",
+            "allowed",
+            lambda: s3.get_object(Bucket="pol", Key="k"),
+        )
+        ask(
+            "bucket policy: Allow DeleteObject to a role without an IAM grant",
+            "allowed",
+            lambda: reader("s3").delete_object(Bucket="pol", Key="k"),
+        )
+        ask(
+            "bucket policy: Deny on PutObject, ListObjectsV2 by admin",
+            "allowed",
+            lambda: s3.list_objects_v2(Bucket="pol"),
+        )
         # --- KMS key policies
-        key_id = kms.create_key(Policy=json.dumps(doc({"Effect": "Allow", "Principal": {"AWS": user_arn}, "Action": "kms:*", "Resource": "*"})))["KeyMetadata"]["Arn"]
-        kms_any = role("kms-any", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": ["kms:Encrypt", "kms:DescribeKey"], "Resource": "*"}))
-        ask("kms:Encrypt by a role the key policy does not name (IAM allows *)", "denied", lambda: assume(kms_any)("kms").encrypt(KeyId=key_id, Plaintext=b"x"))
-        kms_scoped = role("kms-scoped", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "kms:Encrypt", "Resource": key_id}))
-        ask("kms:Encrypt with IAM scoped to the key's ARN (key policy names root)", "allowed if key policy delegates to IAM", lambda: assume(kms_scoped)("kms").encrypt(KeyId=key_id, Plaintext=b"x"))
-        deny_key = kms.create_key(Policy=json.dumps(doc({"Effect": "Allow", "Principal": root, "Action": "kms:*", "Resource": "*"}, {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:Encrypt", "Resource": "*"})))["KeyMetadata"]["Arn"]
-        ask("kms:Encrypt by admin, key policy denies Encrypt", "denied", lambda: kms.encrypt(KeyId=deny_key, Plaintext=b"x"))
-        ask("kms:DescribeKey by admin, key policy denies only Encrypt", "allowed", lambda: kms.describe_key(KeyId=deny_key))
-        s3.put_bucket_encryption(Bucket="bkt", ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_id}}]})
+        key_id = kms.create_key(
+            Policy=json.dumps(
+                doc({"Effect": "Allow", "Principal": {"AWS": user_arn}, "Action": "kms:*", "Resource": "*"})
+            )
+        )["KeyMetadata"]["Arn"]
+        kms_any = role(
+            "kms-any",
+            {"AWS": user_arn},
+            doc({"Effect": "Allow", "Action": ["kms:Encrypt", "kms:DescribeKey"], "Resource": "*"}),
+        )
+        ask(
+            "kms:Encrypt by a role the key policy does not name (IAM allows *)",
+            "denied",
+            lambda: assume(kms_any)("kms").encrypt(KeyId=key_id, Plaintext=b"x"),
+        )
+        kms_scoped = role(
+            "kms-scoped", {"AWS": user_arn}, doc({"Effect": "Allow", "Action": "kms:Encrypt", "Resource": key_id})
+        )
+        ask(
+            "kms:Encrypt with IAM scoped to the key's ARN (key policy names root)",
+            "allowed if key policy delegates to IAM",
+            lambda: assume(kms_scoped)("kms").encrypt(KeyId=key_id, Plaintext=b"x"),
+        )
+        deny_key = kms.create_key(
+            Policy=json.dumps(
+                doc(
+                    {"Effect": "Allow", "Principal": root, "Action": "kms:*", "Resource": "*"},
+                    {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:Encrypt", "Resource": "*"},
+                )
+            )
+        )["KeyMetadata"]["Arn"]
+        ask(
+            "kms:Encrypt by admin, key policy denies Encrypt",
+            "denied",
+            lambda: kms.encrypt(KeyId=deny_key, Plaintext=b"x"),
+        )
+        ask(
+            "kms:DescribeKey by admin, key policy denies only Encrypt",
+            "allowed",
+            lambda: kms.describe_key(KeyId=deny_key),
+        )
+        s3.put_bucket_encryption(
+            Bucket="bkt",
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_id}}]
+            },
+        )
         s3.put_object(Bucket="bkt", Key="a/enc", Body=b"x")
-        ask("GetObject of an SSE-KMS object by a role with no kms grant", "denied", lambda: reader("s3").get_object(Bucket="bkt", Key="a/enc"))
+        ask(
+            "GetObject of an SSE-KMS object by a role with no kms grant",
+            "denied",
+            lambda: reader("s3").get_object(Bucket="bkt", Key="a/enc"),
+        )
         # --- unknown identity
-        ask("call with a made-up access key", "denied", lambda: session(endpoint, "AKIAFAKEFAKEFAKEFAKE", "x")("s3").list_buckets())
+        ask(
+            "call with a made-up access key",
+            "denied",
+            lambda: session(endpoint, "AKIAFAKEFAKEFAKEFAKE", "x")("s3").list_buckets(),
+        )
         ask("AccessDenied message for an assumed role (printed below)", "-", lambda: None)
         try:
             reader("s3").get_object(Bucket="bkt", Key="b/1")
