@@ -47,10 +47,16 @@ def upload(c, env="local"):
     commands.upload(env, c.config)
 
 
-@task(help={"env": ENV_HELP, "detailed_exitcode": "exit 2 when the plan has changes (0: none)"})
-def plan(c, env="local", detailed_exitcode=False):
+ALLOW_HELP = "accept the policy gate's findings for this resource address, module prefix or glob (repeatable)"
+
+
+@task(
+    iterable=["allow"],
+    help={"env": ENV_HELP, "detailed_exitcode": "exit 2 when the plan has changes (0: none)", "allow": ALLOW_HELP},
+)
+def plan(c, env="local", detailed_exitcode=False, allow=None):
     """Package, then save a Terraform plan and its Markdown review summary (build/ENV/plan.md)."""
-    code = commands.plan(env, c.config, detailed_exitcode)
+    code = commands.plan(env, c.config, detailed_exitcode, allow or [])
     if code:
         raise Exit(code=code)
 
@@ -61,10 +67,18 @@ def apply(c, env="local", plan=None):
     commands.apply(env, c.config, plan)
 
 
-@task(help={"env": ENV_HELP, "skip_tests": "do not run unit tests first", "smoke": "run smoke runs at the end"})
-def deploy(c, env="local", skip_tests=False, smoke=True):
+@task(
+    iterable=["allow"],
+    help={
+        "env": ENV_HELP,
+        "skip_tests": "do not run unit tests first",
+        "smoke": "run smoke runs at the end",
+        "allow": ALLOW_HELP,
+    },
+)
+def deploy(c, env="local", skip_tests=False, smoke=True, allow=None):
     """Test, package, upload, plan, apply (when there are changes) and smoke-run the jobs."""
-    commands.deploy(env, c.config, skip_tests=skip_tests, smoke=smoke)
+    commands.deploy(env, c.config, skip_tests=skip_tests, smoke=smoke, allow=allow or [])
 
 
 @task(
@@ -84,10 +98,13 @@ def drift(c, env="local"):
         raise Exit(code=code)
 
 
-@task(help={"env": ENV_HELP, "to": "the commit (sha, tag or branch) whose jobs to deploy again"})
-def rollback(c, to, env="local"):
+@task(
+    iterable=["allow"],
+    help={"env": ENV_HELP, "to": "the commit (sha, tag or branch) whose jobs to deploy again", "allow": ALLOW_HELP},
+)
+def rollback(c, to, env="local", allow=None):
     """Deploy the jobs of an earlier commit again (their artifacts are still stored): plan, then apply."""
-    commands.rollback(env, c.config, to)
+    commands.rollback(env, c.config, to, allow=allow or [])
 
 
 @task(help={"env": ENV_HELP})

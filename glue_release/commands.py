@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +127,7 @@ def upload(env: str, config: Mapping[str, Any]) -> None:
     )
 
 
-def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False) -> int:
+def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False, allow: Sequence[str] = ()) -> int:
     """Package, then plan; exit code 2 (with ``detailed_exitcode``) when the plan has changes."""
     settings = settings_for(env, config)
     jobs = declarations.load_jobs()
@@ -136,7 +136,11 @@ def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False) -
         manifest = release.package_env(settings, jobs)
         if settings.is_local:
             release.bootstrap(settings, only_if_missing=True)
-        result = release.plan_env(settings, manifest)
+        try:
+            result = release.plan_env(settings, manifest, jobs=jobs, allow=allow)
+        except UserError:
+            print(f"review summary: {shown(settings.build_dir / 'plan.md')}")
+            raise
     print(result.summary_file.read_text())
     print(f"saved plan: {shown(result.plan_file)}")
     print(f"review summary: {shown(result.summary_file)}")
@@ -162,7 +166,9 @@ def drift(env: str, config: Mapping[str, Any]) -> int:
     return 2 if result.changed else 0
 
 
-def rollback(env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROOT) -> StageRun:
+def rollback(
+    env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROOT, allow: Sequence[str] = ()
+) -> StageRun:
     """Deploy the jobs as they were at commit ``to`` with today's Terraform; their artifacts are still stored."""
     settings = settings_for(env, config)
     run = StageRun(f"rollback of {env}")
@@ -178,6 +184,8 @@ def rollback(env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROO
             title="Rollback",
             unchanged=f"{env} already runs the jobs of {sha[:12]}",
             show_summary=True,
+            jobs=jobs,
+            allow=allow,
         )
     print(run.summary())
     return run
@@ -190,6 +198,8 @@ def _ship(
     title: str = "Plan",
     unchanged: str = "no changes",
     show_summary: bool = False,
+    jobs: Mapping[str, declarations.JobDeclaration] | None = None,
+    allow: Sequence[str] = (),
 ) -> release.PlanResult:
     """The stages deploy and rollback share: package, (local) bootstrap, upload, plan, apply when it changes."""
     manifest = run.run("package", build, lambda m: f"{len(m.artifacts())} artifacts")
@@ -206,7 +216,7 @@ def _ship(
     )
     result = run.run(
         "plan",
-        lambda: release.plan_env(settings, manifest, title),
+        lambda: release.plan_env(settings, manifest, title, jobs=jobs, allow=allow),
         lambda p: ", ".join(f"{n} {a}" for a, n in sorted(p.counts.items())) or "no changes",
     )
     if show_summary:  # before the apply, so the person who asked sees what is applied
@@ -227,7 +237,12 @@ def bootstrap(env: str, config: Mapping[str, Any]) -> None:
 
 
 def deploy(
-    env: str, config: Mapping[str, Any], skip_tests: bool = False, smoke: bool = True, jobs_dir: Path = JOBS_DIR
+    env: str,
+    config: Mapping[str, Any],
+    skip_tests: bool = False,
+    smoke: bool = True,
+    jobs_dir: Path = JOBS_DIR,
+    allow: Sequence[str] = (),
 ) -> StageRun:
     settings = settings_for(env, config)
     jobs = declarations.load_jobs(jobs_dir)
@@ -241,7 +256,7 @@ def deploy(
             run.skip("tests", "--skip-tests")
         else:
             run.run("tests", unit_tests_once, str)
-        result = _ship(run, settings, lambda: release.package_env(settings, jobs))
+        result = _ship(run, settings, lambda: release.package_env(settings, jobs), jobs=jobs, allow=allow)
         if smoke:
             smoke_stage(run, settings, jobs, applied=result.changed)
         else:

@@ -13,7 +13,7 @@ import json
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
 from glue_release.packaging import Manifest, package
 from glue_release.paths import BOOTSTRAP_DIR, REPO_ROOT, RUNTIME_DIR, TERRAFORM_DIR
+from glue_release.review import assemble, gate
 from glue_release.settings import Settings, read_tfvars
 from glue_release.terraform import TerraformRunner, cli_config
 
@@ -173,8 +174,19 @@ def upload_env(settings: Settings, manifest: Manifest) -> upload.UploadReport:
     return upload.upload(aws.client(settings, "s3"), settings.artifacts_bucket, manifest, REPO_ROOT)
 
 
-def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan") -> PlanResult:
-    """A saved plan plus its JSON, text and Markdown summary under ``build/<env>/``."""
+def plan_env(
+    settings: Settings,
+    manifest: Manifest,
+    title: str = "Plan",
+    jobs: Mapping[str, JobDeclaration] | None = None,
+    allow: Iterable[str] = (),
+) -> PlanResult:
+    """A saved plan plus its JSON, text and Markdown summary under ``build/<env>/``.
+
+    The review (IAM rows, provenance, cost) is part of plan.md; when the policy gate
+    finds something not ``allow``-ed, plan.md is still written for the reviewer but
+    the saved plan is removed, so it cannot be applied by accident.
+    """
     runner = main_terraform(settings)
     plan_file = settings.build_dir / "tfplan"
     var_files = [settings.tfvars, settings.build_dir / "release.tfvars.json"]
@@ -191,7 +203,22 @@ def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan") -> Pla
         plan = {"resource_changes": []}
         plan_json.unlink(missing_ok=True)
     summary = settings.build_dir / ("drift.md" if drift else "plan.md")
-    summary.write_text(plan_summary.render(plan, settings.env, manifest.git_commit, title))
+    review = None
+    if changed and not drift:
+        review = assemble.review(
+            plan,
+            env=settings.env,
+            region=settings.region,
+            state_bucket=state_bucket(settings),
+            jobs=jobs or {},
+            new_commit=manifest.git_commit,
+            s3=aws.client(settings, "s3"),
+            allow=allow,
+        )
+    summary.write_text(plan_summary.render(plan, settings.env, manifest.git_commit, title, review))
+    if review is not None and review.blocking:
+        plan_file.unlink(missing_ok=True)
+        raise UserError(gate.message(review.blocking, settings.env))
     return PlanResult(
         changed=changed or bool(drift and plan_summary.drifted(plan)),
         plan_file=plan_file,

@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 from glue_release.errors import UserError
 from glue_release.packaging import Artifact, Manifest
 from glue_release.paths import REPO_ROOT
+from glue_release.review.provenance import COMMIT_METADATA
 
 
 @dataclass
@@ -44,7 +45,9 @@ def remote_sha256(s3: Any, bucket: str, key: str) -> str | None:
     return str(head.get("ChecksumSHA256") or head.get("Metadata", {}).get("sha256") or "")
 
 
-def upload_artifact(s3: Any, bucket: str, artifact: Artifact, repo_root: Path = REPO_ROOT) -> bool:
+def upload_artifact(
+    s3: Any, bucket: str, artifact: Artifact, repo_root: Path = REPO_ROOT, commit: str | None = None
+) -> bool:
     """Upload one artifact unless its key exists; True when it uploaded."""
     existing = remote_sha256(s3, bucket, artifact.key)
     if existing is not None:
@@ -62,14 +65,15 @@ def upload_artifact(s3: Any, bucket: str, artifact: Artifact, repo_root: Path = 
             Key=artifact.key,
             Body=body,
             ChecksumSHA256=artifact.checksum_b64,
-            Metadata={"sha256": artifact.checksum_b64},
+            # The building commit travels with the bytes: the review shows where deployed code came from.
+            Metadata={"sha256": artifact.checksum_b64, **({COMMIT_METADATA: commit} if commit else {})},
             IfNoneMatch="*",
         )
     except ClientError as error:
         if _status(error) != 412:
             raise
         # Another upload won the race for this key since our HEAD: check it holds our bytes.
-        upload_artifact(s3, bucket, artifact, repo_root)
+        upload_artifact(s3, bucket, artifact, repo_root, commit)
         return False
     return True
 
@@ -84,7 +88,7 @@ def upload(s3: Any, bucket: str, manifest: Manifest, repo_root: Path = REPO_ROOT
             "create it with `invoke bootstrap` or check environments/<env>.tfvars"
         ) from None
     for artifact in manifest.artifacts():
-        if upload_artifact(s3, bucket, artifact, repo_root):
+        if upload_artifact(s3, bucket, artifact, repo_root, manifest.git_commit):
             report.uploaded.append(artifact.key)
         else:
             report.present.append(artifact.key)
