@@ -6,6 +6,14 @@ from glue_release import commands
 from glue_release.cli import task
 
 ENV_HELP = "environment: local (the emulator, default), dev, test or prod"
+VERBOSE_HELP = "show Terraform's full output (default: a progress line; the output is in build/ENV/logs/)"
+
+
+def _config(c, verbose):
+    """invoke's config, with --verbose folded in (the setting `verbose` in invoke.yaml does the same)."""
+    if verbose:
+        c.config.verbose = True
+    return c.config
 
 
 @task(help={"unit": "only the fast tests (jobs and tool), no emulator, Terraform or extra Spark processes"})
@@ -52,19 +60,24 @@ ALLOW_HELP = "accept the policy gate's findings for this resource address, modul
 
 @task(
     iterable=["allow"],
-    help={"env": ENV_HELP, "detailed_exitcode": "exit 2 when the plan has changes (0: none)", "allow": ALLOW_HELP},
+    help={
+        "env": ENV_HELP,
+        "detailed_exitcode": "exit 2 when the plan has changes (0: none)",
+        "allow": ALLOW_HELP,
+        "verbose": VERBOSE_HELP,
+    },
 )
-def plan(c, env="local", detailed_exitcode=False, allow=None):
+def plan(c, env="local", detailed_exitcode=False, allow=None, verbose=False):
     """Package, then save a Terraform plan and its Markdown review summary (build/ENV/plan.md)."""
-    code = commands.plan(env, c.config, detailed_exitcode, allow or [])
+    code = commands.plan(env, _config(c, verbose), detailed_exitcode, allow or [])
     if code:
         raise Exit(code=code)
 
 
-@task(help={"env": ENV_HELP, "plan": "the saved plan to apply (default build/ENV/tfplan)"})
-def apply(c, env="local", plan=None):
+@task(help={"env": ENV_HELP, "plan": "the saved plan to apply (default build/ENV/tfplan)", "verbose": VERBOSE_HELP})
+def apply(c, env="local", plan=None, verbose=False):
     """Apply exactly a saved plan."""
-    commands.apply(env, c.config, plan)
+    commands.apply(env, _config(c, verbose), plan)
 
 
 @task(
@@ -74,11 +87,12 @@ def apply(c, env="local", plan=None):
         "skip_tests": "do not run unit tests first",
         "smoke": "run smoke runs at the end",
         "allow": ALLOW_HELP,
+        "verbose": VERBOSE_HELP,
     },
 )
-def deploy(c, env="local", skip_tests=False, smoke=True, allow=None):
+def deploy(c, env="local", skip_tests=False, smoke=True, allow=None, verbose=False):
     """Test, package, upload, plan, apply (when there are changes) and smoke-run the jobs."""
-    commands.deploy(env, c.config, skip_tests=skip_tests, smoke=smoke, allow=allow or [])
+    commands.deploy(env, _config(c, verbose), skip_tests=skip_tests, smoke=smoke, allow=allow or [])
 
 
 @task(
@@ -90,27 +104,38 @@ def smoke(c, env="local", job=None, timeout=900):
     commands.smoke(env, c.config, job or [], float(timeout))
 
 
-@task(help={"env": ENV_HELP})
-def drift(c, env="local"):
+@task(help={"env": ENV_HELP, "verbose": VERBOSE_HELP})
+def drift(c, env="local", verbose=False):
     """Compare real infrastructure with the code; exit 2 and write build/ENV/drift.md when they differ."""
-    code = commands.drift(env, c.config)
+    code = commands.drift(env, _config(c, verbose))
     if code:
         raise Exit(code=code)
 
 
 @task(
     iterable=["allow"],
-    help={"env": ENV_HELP, "to": "the commit (sha, tag or branch) whose jobs to deploy again", "allow": ALLOW_HELP},
+    help={
+        "env": ENV_HELP,
+        "to": "the commit (sha, tag or branch) whose jobs to deploy again",
+        "allow": ALLOW_HELP,
+        "verbose": VERBOSE_HELP,
+    },
 )
-def rollback(c, to, env="local", allow=None):
+def rollback(c, to, env="local", allow=None, verbose=False):
     """Deploy the jobs of an earlier commit again (their artifacts are still stored): plan, then apply."""
-    commands.rollback(env, c.config, to, allow=allow or [])
+    commands.rollback(env, _config(c, verbose), to, allow=allow or [])
+
+
+@task(help={"env": ENV_HELP, "verbose": VERBOSE_HELP})
+def bootstrap(c, env="local", verbose=False):
+    """Create what must exist before the main plan: state and artifacts buckets (once per account)."""
+    commands.bootstrap(env, _config(c, verbose))
 
 
 @task(help={"env": ENV_HELP})
-def bootstrap(c, env="local"):
-    """Create what must exist before the main plan: state and artifacts buckets (once per account)."""
-    commands.bootstrap(env, c.config)
+def status(c, env="local"):
+    """What is deployed: commit, each job's artifact and the commit that built it, last runs, changes not applied."""
+    commands.status(env, c.config)
 
 
 @task(name="up")
@@ -131,5 +156,7 @@ def local_status(c):
     commands.local_status(c.config)
 
 
-ns = Collection(test, lint, run_local, new_job, package, upload, plan, apply, deploy, smoke, drift, rollback, bootstrap)
+ns = Collection(
+    test, lint, run_local, new_job, package, upload, plan, apply, deploy, smoke, drift, rollback, bootstrap, status
+)
 ns.add_collection(Collection("local", local_up, local_down, local_status))

@@ -222,10 +222,23 @@ def _ship(
     if show_summary:  # before the apply, so the person who asked sees what is applied
         print(result.summary_file.read_text())
     if result.changed:
-        run.run("apply", lambda: release.apply_env(settings, result.plan_file))
+        total = sum(result.counts.values())
+        run.run("apply", lambda: release.apply_env(settings, result.plan_file, total))
     else:
         run.skip("apply", unchanged)
     return result
+
+
+def status(env: str, config: Mapping[str, Any]) -> None:
+    """What is deployed in ``env``, who built it, its last runs, and what the checkout would change."""
+    from glue_release.review import status as job_status
+
+    settings = settings_for(env, config)
+    jobs = declarations.load_jobs()
+    _connect(settings, start_emulator=False)
+    manifest = release.package_env(settings, jobs)
+    rows = job_status.job_status(aws.client(settings, "glue"), aws.client(settings, "s3"), settings, jobs, manifest)
+    print(job_status.render(env, rows, manifest.git_commit))
 
 
 def bootstrap(env: str, config: Mapping[str, Any]) -> None:

@@ -22,6 +22,7 @@ from botocore.exceptions import ClientError
 from python_terraform import IsFlagged
 
 from glue_release import aws, plan_summary, upload
+from glue_release.console import planned_total
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
 from glue_release.packaging import Manifest, package
@@ -101,14 +102,25 @@ def init(runner: TerraformRunner, backend: list[str]) -> None:
     stamp_file.write_text(stamp)
 
 
+def _runner(settings: Settings, working_dir: Path, data_dir: str, log_prefix: str = "") -> TerraformRunner:
+    return TerraformRunner(
+        working_dir,
+        settings.build_dir / data_dir,
+        terraform_env(settings),
+        log_dir=settings.build_dir / "logs",
+        verbose=settings.verbose,
+        log_prefix=log_prefix,
+    )
+
+
 def main_terraform(settings: Settings) -> TerraformRunner:
-    runner = TerraformRunner(TERRAFORM_DIR, settings.build_dir / "terraform-data", terraform_env(settings))
+    runner = _runner(settings, TERRAFORM_DIR, "terraform-data")
     init(runner, [str(settings.backend_config)])
     return runner
 
 
 def bootstrap_terraform(settings: Settings) -> TerraformRunner:
-    runner = TerraformRunner(BOOTSTRAP_DIR, settings.build_dir / "bootstrap-data", terraform_env(settings))
+    runner = _runner(settings, BOOTSTRAP_DIR, "bootstrap-data", log_prefix="bootstrap-")
     init(runner, [f"path={settings.build_dir / 'bootstrap.tfstate'}"])
     return runner
 
@@ -136,10 +148,10 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
     runner = bootstrap_terraform(settings)
     plan_file = settings.build_dir / "bootstrap.tfplan"
     variables = {**terraform_variables(settings), "state_bucket_name": state_bucket(settings)}
-    changed, _ = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
+    changed, text = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
     if not changed:
         return False
-    runner.apply_plan(plan_file)
+    runner.apply_plan(plan_file, planned_total(text))
     return True
 
 
@@ -227,7 +239,7 @@ def plan_env(
     )
 
 
-def apply_env(settings: Settings, plan_file: Path | None) -> None:
+def apply_env(settings: Settings, plan_file: Path | None, total: int | None = None) -> None:
     """Apply exactly a saved plan; Terraform itself refuses one made against an older state."""
     if plan_file is None:
         plan_file = settings.build_dir / "tfplan"
@@ -235,4 +247,4 @@ def apply_env(settings: Settings, plan_file: Path | None) -> None:
             raise UserError("prod is applied only from a reviewed saved plan: run `invoke plan --env prod` first")
     if not plan_file.exists():
         raise UserError(f"{plan_file} not found; run `invoke plan --env {settings.env}` first")
-    main_terraform(settings).apply_plan(plan_file.resolve())
+    main_terraform(settings).apply_plan(plan_file.resolve(), total)

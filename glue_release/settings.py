@@ -35,6 +35,7 @@ class Settings:
     account_id: str | None = None  # the guard: refuse to deploy with credentials of another account
     emulator_port: int = DEFAULT_PORT
     build_root: Path = BUILD_DIR
+    verbose: bool = False  # stream Terraform's output instead of logging it under build/<env>/logs/
 
     @property
     def is_local(self) -> bool:
@@ -112,4 +113,5 @@ def load_settings(
         account_id=None if account is None else str(account),
         emulator_port=port,
         build_root=build_root,
+        verbose=bool(config.get("verbose")),
     )

@@ -21,6 +21,7 @@ from typing import IO
 
 from python_terraform import IsFlagged, Terraform
 
+from glue_release.console import Progress, tail
 from glue_release.errors import UserError
 
 MIN_VERSION = (1, 6)
@@ -42,6 +43,10 @@ class TerraformRunner:
     data_dir: Path
     env: dict[str, str] = field(default_factory=dict)
     binary: str = "terraform"
+    # Where raw output goes (``<log_dir>/<stage>.log``); None streams it to the console as before.
+    log_dir: Path | None = None
+    verbose: bool = False
+    log_prefix: str = ""
 
     def __post_init__(self) -> None:
         check_version(self.binary)
@@ -53,19 +58,41 @@ class TerraformRunner:
         return {**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "TF_DATA_DIR": str(self.data_dir), **self.env}
 
     def capture(self, cmd: str, *args: str, **options: object) -> Result:
-        """Run and capture (show, output, version): python-terraform's own ``cmd``."""
-        saved = dict(os.environ)
-        os.environ.update(self._environ())
-        try:
-            code, out, err = self._tf.cmd(cmd, *args, capture_output=True, **options)
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
-        return Result(code, out or "", err or "")
-
-    def stream(self, cmd: str, *args: str, **options: object) -> Result:
-        """Run with output shown live, and kept: stdout for the plan text, stderr to explain errors."""
+        """Run and capture (show, output, version); python-terraform builds the argv, the env is per call."""
         argv = self._tf.generate_cmd_string(cmd, *args, **options)
+        done = subprocess.run(
+            argv, cwd=self.working_dir, env=self._environ(), capture_output=True, text=True, errors="replace"
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    def log_file(self, stage: str) -> Path | None:
+        return None if self.log_dir is None else self.log_dir / f"{self.log_prefix}{stage}.log"
+
+    def stream(self, cmd: str, *args: str, total: int | None = None, **options: object) -> Result:
+        """Run with output kept (stdout for the plan text, stderr to explain errors) and shown live:
+        on the console with ``verbose`` or without a log dir, else as one progress line."""
+        argv = self._tf.generate_cmd_string(cmd, *args, **options)
+        log_path = self.log_file(cmd)
+        if log_path is None or self.verbose:
+            return self._run(argv, sys.stdout, sys.stderr, None)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        progress = Progress(f"terraform {cmd}", total, tty=sys.stdout.isatty())
+        with log_path.open("w") as log:
+            sink = _ProgressSink(log, progress)
+            try:
+                result = self._run(argv, sink, sink, progress)
+            finally:
+                progress.close()
+        return result
+
+    def failure(self, stage: str, text: str) -> UserError:
+        """An error whose message carries the tail of the stage's log (the console did not show it)."""
+        log_path = self.log_file(stage)
+        if log_path is None or self.verbose or not log_path.exists():
+            return UserError(text)
+        return UserError(f"{text}\n--- last lines of {log_path} ---\n{tail(log_path)}\n--- full log: {log_path}")
+
+    def _run(self, argv: list[str], out_sink: IO[str], err_sink: IO[str], progress: Progress | None) -> Result:
         proc = subprocess.Popen(
             argv,
             cwd=self.working_dir,
@@ -78,9 +105,9 @@ class TerraformRunner:
         assert proc.stdout is not None and proc.stderr is not None
         out: list[str] = []
         err: list[str] = []
-        errors = threading.Thread(target=_tee, args=(proc.stderr, sys.stderr, err), daemon=True)
+        errors = threading.Thread(target=_tee, args=(proc.stderr, err_sink, err), daemon=True)
         errors.start()
-        _tee(proc.stdout, sys.stdout, out)
+        _tee(proc.stdout, out_sink, out)
         errors.join()
         return Result(proc.wait(), stdout="".join(out), stderr="".join(err))
 
@@ -92,8 +119,8 @@ class TerraformRunner:
             options["backend_config"] = backend_config
         result = self.stream("init", **options)
         if result.code != 0:
-            raise UserError(
-                f"terraform init failed in {self.working_dir.name}/ (exit {result.code}); see its message above"
+            raise self.failure(
+                "init", f"terraform init failed in {self.working_dir.name}/ (exit {result.code}); see its message"
             )
 
     def plan(
@@ -111,13 +138,16 @@ class TerraformRunner:
         args = [f"-var={k}={v}" for k, v in variables.items()]
         result = self.stream("plan", *args, **options)
         if result.code == 1 or result.code not in (0, 2):
-            raise UserError(f"terraform plan failed (exit {result.code}); {explain(result.stderr)}")
+            raise self.failure("plan", f"terraform plan failed (exit {result.code}); {explain(result.stderr)}")
         return result.code == 2, result.stdout
 
-    def apply_plan(self, plan_file: Path) -> None:
-        result = self.stream("apply", str(plan_file), input=False, no_color=IsFlagged, auto_approve=IsFlagged)
+    def apply_plan(self, plan_file: Path, total: int | None = None) -> None:
+        """Apply a saved plan; ``total`` (resources it changes) lets the progress line say "n of total"."""
+        result = self.stream(
+            "apply", str(plan_file), total=total, input=False, no_color=IsFlagged, auto_approve=IsFlagged
+        )
         if result.code != 0:
-            raise UserError(f"terraform apply failed (exit {result.code}); {explain(result.stderr)}")
+            raise self.failure("apply", f"terraform apply failed (exit {result.code}); {explain(result.stderr)}")
 
     def show_json(self, plan_file: Path) -> dict:
         result = self.capture("show", str(plan_file), json=IsFlagged, no_color=IsFlagged)
@@ -130,6 +160,21 @@ class TerraformRunner:
         if result.code != 0:
             raise UserError(f"terraform output failed in {self.working_dir.name}/: {result.stderr.strip()}")
         return {name: value["value"] for name, value in json.loads(result.stdout or "{}").items()}
+
+
+class _ProgressSink:
+    """A file-like sink: every line to the log, resource lines also to the progress display."""
+
+    def __init__(self, log: IO[str], progress: Progress) -> None:
+        self._log, self._progress, self._lock = log, progress, threading.Lock()
+
+    def write(self, text: str) -> None:
+        with self._lock:
+            self._log.write(text)
+            self._progress.feed(text)
+
+    def flush(self) -> None:
+        self._log.flush()
 
 
 def _tee(source: IO[str], sink: IO[str], kept: list[str]) -> None:
@@ -153,7 +198,7 @@ def explain(stderr: str) -> str:
         )
     if "No valid credential sources found" in stderr or "failed to refresh cached credentials" in stderr:
         return "no AWS credentials: configure a profile, environment variables or an OIDC role"
-    return "see Terraform's message above"
+    return "see Terraform's message"
 
 
 def check_version(binary: str = "terraform") -> tuple[int, ...]:
