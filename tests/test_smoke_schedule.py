@@ -21,7 +21,8 @@ def planned(name: str, *upstream: str) -> Planned:
 
 
 def skipped(item: Planned, failed: list[str]) -> JobResult:
-    return JobResult(item.job.name, "", state=SKIPPED, error=f"upstream failed: {', '.join(failed)}" if failed else None)
+    error = f"upstream failed: {', '.join(failed)}" if failed else None
+    return JobResult(item.job.name, "", state=SKIPPED, error=error)
 
 
 def test_a_failed_upstream_skips_its_dependants_and_only_them():
