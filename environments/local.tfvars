@@ -14,6 +14,9 @@ temp_expiration_days               = 1
 noncurrent_version_expiration_days = 1
 force_destroy                      = true
 
+# A stopped emulator is a refused connection, not a throttled AWS: fail the apply in seconds.
+aws_max_retries = 2
+
 tags = {
   Project = "glue-etl"
 }

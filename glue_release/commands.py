@@ -48,6 +48,10 @@ def test(unit: bool = False) -> None:
     cmd = [sys.executable, "-m", "pytest"]
     if unit:
         cmd += ["-m", "not emulator and not slow and not terraform"]
+    else:
+        # Two workers: the end-to-end tests (one xdist group, tests/conftest.py) spend most of their time
+        # waiting on Terraform and the emulator; the other worker runs the rest meanwhile.
+        cmd += ["--numprocesses=2", "--dist=loadgroup"]
     result = subprocess.run(cmd, cwd=REPO_ROOT)
     if result.returncode != 0:
         raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")

@@ -1,28 +1,26 @@
-"""Terraform against the local emulator: bootstrap, then the root module with example jobs.
+"""Terraform against the local emulator: the root module with example jobs.
 
-Applies `terraform/bootstrap` and then `terraform/` (S3 backend in the emulator) with
+Starts from the test run's shared deployment (``local_deployment`` in conftest.py: bootstrap and
+root module applied by the release tool, S3 backend in the emulator) and applies `terraform/` with
 environments/local.tfvars and a release var file of three jobs shaped as in docs/architecture.md
-(scheduled, conditional on the first, on demand), checks the deployed jobs with boto3, and checks
-that a second plan is empty and that a new script key changes exactly that job. Terraform runs as a
-subprocess with its own data directories and a CLI config made from INVOKE_PROVIDER_MIRROR.
-
-Slow (each S3 lifecycle configuration takes ~55 s to settle; they are created in parallel), so it
-builds everything once per module and is marked `emulator`.
+(scheduled, conditional on the first, on demand; bookmarks; a worker type local caps). That apply
+changes only the Glue side, so it waits on no S3 lifecycle rule (each costs ~55 s to create: the
+provider's floor). Then it checks the deployed jobs with boto3, that a second plan is empty and that
+a new script key changes exactly that job. Terraform runs as a subprocess, in the tool's data
+directory and with the tool's environment (CLI config from INVOKE_PROVIDER_MIRROR, emulator endpoint).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from glue_release.emulator import Emulator
-from glue_release.terraform import cli_config
+from glue_release import release
 
 boto3 = pytest.importorskip("boto3")
 
@@ -114,8 +112,10 @@ class Endpoint:
 
 
 @pytest.fixture(scope="module")
-def endpoint(emulator: Emulator) -> Endpoint:
-    """The session's emulator (tests/conftest.py), as Terraform and boto3 reach it."""
+def endpoint(local_deployment) -> Endpoint:
+    """The shared deployment's emulator (tests/conftest.py), as Terraform and boto3 reach it."""
+    local_deployment.converge()
+    emulator = local_deployment.settings.emulator
     return Endpoint(emulator.endpoint, emulator.cert, emulator.aws_env(REGION))
 
 
@@ -143,12 +143,6 @@ class Tf:
         return result
 
 
-def backend_bucket(backend_file: Path) -> str:
-    match = re.search(r'^\s*bucket\s*=\s*"([^"]+)"', backend_file.read_text(), re.MULTILINE)
-    assert match, f"no bucket in {backend_file}"
-    return match[1]
-
-
 @dataclass
 class Deployment:
     root: Tf
@@ -168,36 +162,21 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def deployment(endpoint: Endpoint, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+def deployment(endpoint: Endpoint, local_deployment, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    settings = local_deployment.settings
     tmp = tmp_path_factory.mktemp("terraform-emulator")
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
-    base_env.update(
-        endpoint.env,
-        **cli_config(os.environ.get("INVOKE_PROVIDER_MIRROR"), tmp / "terraform.rc", tmp / "plugin-cache"),
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
+    env.update(
+        release.terraform_env(settings),
         TF_IN_AUTOMATION="1",
+        TF_DATA_DIR=str(settings.build_dir / "terraform-data"),  # initialised by the deploy
     )
-    tfvars = ENVIRONMENTS / "local.tfvars"
-    backend = ENVIRONMENTS / "local.s3.tfbackend"
-    endpoint_var = f"aws_endpoint_url={endpoint.url}"
-
-    bootstrap = Tf(TERRAFORM / "bootstrap", {**base_env, "TF_DATA_DIR": str(tmp / "bootstrap-data")})
-    bootstrap("init", "-input=false", "-lockfile=readonly", f"-backend-config=path={tmp / 'bootstrap.tfstate'}")
-    bootstrap(
-        "apply",
-        "-input=false",
-        "-auto-approve",
-        "-compact-warnings",
-        f"-var-file={tfvars}",
-        f"-var=state_bucket_name={backend_bucket(backend)}",
-        f"-var={endpoint_var}",
-    )
-
-    release = tmp / "release.tfvars.json"
-    release.write_text(json.dumps({"jobs": JOBS, "artifacts": artifacts(HASHES)}, indent=2))
-    root = Tf(TERRAFORM, {**base_env, "TF_DATA_DIR": str(tmp / "root-data")})
-    root("init", "-input=false", "-lockfile=readonly", f"-backend-config={backend}")
-    var_args = [f"-var-file={tfvars}", f"-var={endpoint_var}"]
-    root("apply", "-input=false", "-auto-approve", *var_args, f"-var-file={release}")
+    release_file = tmp / "release.tfvars.json"
+    release_file.write_text(json.dumps({"jobs": JOBS, "artifacts": artifacts(HASHES)}, indent=2))
+    root = Tf(TERRAFORM, env)
+    var_args = [f"-var-file={ENVIRONMENTS / 'local.tfvars'}", f"-var=aws_endpoint_url={endpoint.url}"]
+    local_deployment.changed()  # these example jobs replace the checked-in ones
+    root("apply", "-input=false", "-auto-approve", *var_args, f"-var-file={release_file}")
     return Deployment(root, var_args, tmp, endpoint)
 
 

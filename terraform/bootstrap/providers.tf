@@ -13,6 +13,9 @@ provider "aws" {
   skip_metadata_api_check     = local.use_emulator
   skip_requesting_account_id  = false
 
+  # null (AWS) = the provider's default; local fails fast when the emulator is gone.
+  max_retries = var.aws_max_retries
+
   dynamic "endpoints" {
     for_each = local.use_emulator ? [var.aws_endpoint_url] : []
 

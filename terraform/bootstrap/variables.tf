@@ -68,6 +68,21 @@ variable "aws_endpoint_url" {
   }
 }
 
+variable "aws_max_retries" {
+  description = <<-EOT
+    How many times the AWS provider tries a failing request (its max_retries); null keeps the provider's
+    default (25, with backoff), right for AWS. local sets a small number so that a stopped emulator fails an
+    apply in seconds instead of minutes of retried connection errors.
+  EOT
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.aws_max_retries == null || try(var.aws_max_retries >= 1 && floor(var.aws_max_retries) == var.aws_max_retries, false)
+    error_message = "The aws_max_retries must be null or a whole number >= 1."
+  }
+}
+
 variable "emulator_gaps" {
   description = <<-EOT
     Features the local emulator (moto) does not implement faithfully; each gap set to true leaves

@@ -195,6 +195,16 @@ run "emulator_gaps_only_locally" {
   expect_failures = [data.aws_caller_identity.current]
 }
 
+run "provider_retries_must_be_a_whole_number_of_at_least_one" {
+  command = plan
+
+  variables {
+    aws_max_retries = 0
+  }
+
+  expect_failures = [var.aws_max_retries]
+}
+
 run "every_job_needs_artifacts" {
   command = plan
 
