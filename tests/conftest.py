@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ class LocalDeployment:
 
     config: dict[str, Any]
     run: Any  # commands.StageRun of the first deploy
+    console: str = ""  # what that cold deploy printed (non-TTY, as on CI)
     dirty: bool = False
 
     @property
@@ -70,8 +73,10 @@ def local_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def local_deployment(local_config: dict[str, Any]) -> Iterator[LocalDeployment]:
     from glue_release import commands
 
-    run = commands.deploy("local", local_config, skip_tests=True, smoke=False)
-    deployment = LocalDeployment(local_config, run)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        run = commands.deploy("local", local_config, skip_tests=True, smoke=False)
+    deployment = LocalDeployment(local_config, run, printed.getvalue())
     yield deployment
     emulator = deployment.settings.emulator
     assert emulator is not None

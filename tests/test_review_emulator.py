@@ -1,24 +1,21 @@
 """The reviewer's plan with real plans: real Terraform and the AWS provider against the emulator.
 
-One deploy for the module; every test plans against it and never applies, so the
-deployed state stays what the checkout declares.
+They share the test run's one local deployment (tests/conftest.py) and never apply,
+so it stays what the checkout declares.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import io
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from glue_release import aws, commands, declarations, release
-from glue_release.emulator import free_port
+from glue_release import aws, declarations, release
 from glue_release.errors import UserError
+from glue_release.packaging import git_commit
 from glue_release.paths import JOBS_DIR
 from glue_release.review.provenance import COMMIT_METADATA
 from glue_release.settings import Settings
@@ -27,28 +24,15 @@ pytestmark = pytest.mark.emulator
 MAX_CONSOLE_LINES = 80
 
 
-@pytest.fixture(scope="module")
-def config(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    return {
-        "emulator": {"port": free_port()},
-        "provider_mirror": os.environ.get("INVOKE_PROVIDER_MIRROR"),
-        "build_root": str(tmp_path_factory.mktemp("build")),
-    }
+@pytest.fixture
+def settings(local_deployment) -> Settings:
+    return local_deployment.settings
 
 
-@pytest.fixture(scope="module")
-def settings(config: dict) -> Settings:
-    return commands.settings_for("local", config)
-
-
-@pytest.fixture(scope="module")
-def deployed(config: dict, settings: Settings):
-    console = io.StringIO()
-    with contextlib.redirect_stdout(console):
-        run = commands.deploy("local", config, skip_tests=True, smoke=False)
-    yield run, console.getvalue()
-    assert settings.emulator is not None
-    settings.emulator.down()
+@pytest.fixture
+def deployed(local_deployment):
+    """Plans only: these tests never apply, so the shared deployment stays as the checkout declares."""
+    return local_deployment
 
 
 @pytest.fixture
@@ -65,7 +49,7 @@ def set_field(job_yaml: Path, name: str, value: str) -> None:
 
 
 def test_a_cold_deploy_prints_a_few_lines_and_keeps_terraforms_output_in_logs(deployed, settings):
-    _run, console = deployed
+    console = deployed.console
     lines = console.splitlines()
     assert len(lines) <= MAX_CONSOLE_LINES, console
     assert "Terraform will perform" not in console and "Creation complete" not in console
@@ -74,7 +58,7 @@ def test_a_cold_deploy_prints_a_few_lines_and_keeps_terraforms_output_in_logs(de
 
 
 def test_uploads_record_the_building_commit_on_each_artifact(deployed, settings):
-    manifest = release.manifest_of(settings)
+    manifest = release.package_env(settings, declarations.load_jobs())  # what the shared deploy uploaded
     s3 = aws.client(settings, "s3")
     for artifact in manifest.artifacts():
         head = s3.head_object(Bucket=settings.artifacts_bucket, Key=artifact.key)
@@ -97,7 +81,7 @@ def test_more_workers_show_as_an_attribute_row_and_a_cost_delta(deployed, settin
 
 
 def test_changed_code_shows_which_commits_built_the_old_and_new_artifact(deployed, settings, jobs_copy):
-    deployed_commit = release.manifest_of(settings).git_commit
+    deployed_commit = git_commit()  # the checkout's, which the shared deploy packaged
     (jobs_copy / "customers_clean" / "main.py").write_text(
         (jobs_copy / "customers_clean" / "main.py").read_text() + "\n# provenance\n"
     )
