@@ -1,9 +1,13 @@
 """Invoke tasks: flags and help only; the work is in the glue_release package."""
 
+from pathlib import Path
+
 from invoke import Collection, Exit
 
 from glue_release import commands
-from glue_release.cli import task
+from glue_release.cli import check_project_config, task
+
+check_project_config(Path(__file__).with_name("invoke.yaml"))  # before invoke reads it
 
 ENV_HELP = "environment: local (the emulator, default), dev, test or prod"
 
@@ -84,10 +88,22 @@ def drift(c, env="local"):
         raise Exit(code=code)
 
 
-@task(help={"env": ENV_HELP, "to": "the commit (sha, tag or branch) whose jobs to deploy again"})
-def rollback(c, to, env="local"):
+@task(
+    help={
+        "env": ENV_HELP,
+        "to": "the commit (sha, tag or branch) whose jobs to deploy again",
+        "remove_newer": "also destroy jobs added after that commit (their roles and log groups); default: keep them",
+    }
+)
+def rollback(c, to, env="local", remove_newer=False):
     """Deploy the jobs of an earlier commit again (their artifacts are still stored): plan, then apply."""
-    commands.rollback(env, c.config, to)
+    commands.rollback(env, c.config, to, remove_newer=remove_newer)
+
+
+@task(help={"env": ENV_HELP, "yes": "do not ask for confirmation (for scripts)"})
+def unlock(c, env="local", yes=False):
+    """Remove a stale Terraform state lock (left by a killed run): shows it, refuses while its holder runs."""
+    commands.unlock(env, c.config, yes=yes)
 
 
 @task(help={"env": ENV_HELP})
@@ -114,5 +130,7 @@ def local_status(c):
     commands.local_status(c.config)
 
 
-ns = Collection(test, lint, run_local, new_job, package, upload, plan, apply, deploy, smoke, drift, rollback, bootstrap)
+ns = Collection(
+    test, lint, run_local, new_job, package, upload, plan, apply, deploy, smoke, drift, rollback, bootstrap, unlock
+)
 ns.add_collection(Collection("local", local_up, local_down, local_status))

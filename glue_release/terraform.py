@@ -8,13 +8,17 @@ built by python-terraform and run here with stderr teed.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -25,6 +29,10 @@ from glue_release.errors import UserError
 
 MIN_VERSION = (1, 6)
 _versions: dict[str, tuple[int, ...]] = {}
+
+
+class StateLockedError(UserError):
+    """Terraform could not take the state lock: another run holds it (or a killed one left it)."""
 
 
 @dataclass
@@ -64,7 +72,14 @@ class TerraformRunner:
         return Result(code, out or "", err or "")
 
     def stream(self, cmd: str, *args: str, **options: object) -> Result:
-        """Run with output shown live, and kept: stdout for the plan text, stderr to explain errors."""
+        """Run with output shown live, and kept: stdout for the plan text, stderr to explain errors.
+
+        Terraform runs in a process group of its own (it and its provider plugins), so that stopping
+        it reaches all of them and nothing outlives this call: a SIGINT or SIGTERM to the tool is passed
+        on as SIGINT (Terraform then stops cleanly: it saves state and releases the lock), Terraform is
+        told to stop when the tool itself dies (Linux parent-death signal), and whatever is left of the
+        group when Terraform exits is killed.
+        """
         argv = self._tf.generate_cmd_string(cmd, *args, **options)
         proc = subprocess.Popen(
             argv,
@@ -74,15 +89,32 @@ class TerraformRunner:
             stderr=subprocess.PIPE,
             text=True,
             errors="replace",
+            start_new_session=True,
+            preexec_fn=_stop_with_parent,
         )
         assert proc.stdout is not None and proc.stderr is not None
         out: list[str] = []
         err: list[str] = []
-        errors = threading.Thread(target=_tee, args=(proc.stderr, sys.stderr, err), daemon=True)
-        errors.start()
-        _tee(proc.stdout, sys.stdout, out)
-        errors.join()
-        return Result(proc.wait(), stdout="".join(out), stderr="".join(err))
+        threads = [
+            threading.Thread(target=_tee, args=(proc.stderr, sys.stderr, err), daemon=True),
+            threading.Thread(target=_tee, args=(proc.stdout, sys.stdout, out), daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
+        with _forwarding_signals(proc) as received:
+            try:
+                code = _wait_stopping_on_interrupt(proc)
+            finally:
+                _kill_group(proc.pid)
+                for thread in threads:
+                    thread.join(timeout=5)
+        if received:
+            name = signal.Signals(received[0]).name
+            raise UserError(
+                f"terraform {cmd} stopped by {name} (exit {code}); Terraform was told to stop cleanly first: "
+                "run the command again to finish"
+            )
+        return Result(code, stdout="".join(out), stderr="".join(err))
 
     # -- the commands the tool uses -------------------------------------------------
 
@@ -111,13 +143,34 @@ class TerraformRunner:
         args = [f"-var={k}={v}" for k, v in variables.items()]
         result = self.stream("plan", *args, **options)
         if result.code == 1 or result.code not in (0, 2):
-            raise UserError(f"terraform plan failed (exit {result.code}); {explain(result.stderr)}")
+            raise _error("plan", result)
         return result.code == 2, result.stdout
 
     def apply_plan(self, plan_file: Path) -> None:
         result = self.stream("apply", str(plan_file), input=False, no_color=IsFlagged, auto_approve=IsFlagged)
         if result.code != 0:
-            raise UserError(f"terraform apply failed (exit {result.code}); {explain(result.stderr)}")
+            raise _error("apply", result)
+
+    def refresh_state(self, var_files: list[Path], variables: dict[str, str]) -> None:
+        """``apply -refresh-only``: record in the state what the apply left in AWS.
+
+        Attributes the provider fills from other resources (a role's ``inline_policy`` from its
+        ``aws_iam_role_policy``, a bucket's ``versioning`` from ``aws_s3_bucket_versioning``) and
+        ``tags`` (null when created, ``{}`` when read) are only read back on the next refresh; saved
+        now, a freshly deployed environment shows no drift, and anything changed later does.
+        """
+        args = [f"-var={k}={v}" for k, v in variables.items()]
+        options: dict[str, object] = {
+            "input": False,
+            "no_color": IsFlagged,
+            "auto_approve": IsFlagged,
+            "refresh_only": IsFlagged,
+            "compact_warnings": IsFlagged,
+            "var_file": [str(f) for f in var_files],
+        }
+        result = self.stream("apply", *args, **options)
+        if result.code != 0:
+            raise _error("apply -refresh-only", result)
 
     def show_json(self, plan_file: Path) -> dict:
         result = self.capture("show", str(plan_file), json=IsFlagged, no_color=IsFlagged)
@@ -132,11 +185,73 @@ class TerraformRunner:
         return {name: value["value"] for name, value in json.loads(result.stdout or "{}").items()}
 
 
+GRACE_S = 60.0  # how long Terraform gets to save state and release the lock after a SIGINT
+
+
+def _stop_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the tool dies, even by SIGKILL (Linux only)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _kill_group(pgid: int) -> None:
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _wait_stopping_on_interrupt(proc: subprocess.Popen[str]) -> int:
+    """Wait for Terraform; on an exception here (Ctrl-C), stop it cleanly, then hard after a grace period."""
+    try:
+        return proc.wait()
+    except BaseException:
+        try:
+            os.killpg(proc.pid, signal.SIGINT)
+            proc.wait(timeout=GRACE_S)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+        raise
+
+
+@contextmanager
+def _forwarding_signals(proc: subprocess.Popen[str]) -> Iterator[list[int]]:
+    """While Terraform runs, SIGINT/SIGTERM to this process become SIGINT to Terraform's group."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # only the main thread may set handlers; the parent-death signal still holds
+        return
+
+    def forward(signum: int, _frame: object) -> None:
+        received.append(signum)
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _tee(source: IO[str], sink: IO[str], kept: list[str]) -> None:
     for line in source:
         sink.write(line)
         sink.flush()
         kept.append(line)
+
+
+def is_lock_error(stderr: str) -> bool:
+    return "Error acquiring the state lock" in stderr or ("PreconditionFailed" in stderr and ".tflock" in stderr)
+
+
+def _error(command: str, result: Result) -> UserError:
+    kind = StateLockedError if is_lock_error(result.stderr) else UserError
+    error = kind(f"terraform {command} failed (exit {result.code}); {explain(result.stderr)}")
+    error.stderr = result.stderr  # type: ignore[attr-defined]  # read by callers that explain more
+    return error
 
 
 def explain(stderr: str) -> str:
@@ -146,7 +261,7 @@ def explain(stderr: str) -> str:
             "the state changed after this plan was made (another apply ran), so Terraform refused it; "
             "run `invoke plan` again, review the new plan, then apply that"
         )
-    if "Error acquiring the state lock" in stderr or ("PreconditionFailed" in stderr and ".tflock" in stderr):
+    if is_lock_error(stderr):
         return (
             "another run holds the state lock (a deploy to the same environment is in progress); "
             "wait for it to finish, then run again"
