@@ -35,6 +35,11 @@ def check_credentials(settings: Settings) -> str:
     """The caller's account id; one clear line when there are no credentials or they belong elsewhere."""
     emulator = settings.emulator
     if emulator is not None and not emulator.responds():
+        if emulator.pid() is not None and not emulator.cert.exists():
+            raise UserError(
+                f"the local emulator on port {emulator.port} is running, but its certificate in {emulator.state_dir} "
+                "is gone; restart it: `invoke local.down`, then `invoke local.up`"
+            )
         raise UserError(
             f"the local emulator is not running on {emulator.endpoint}; start it with `invoke local.up` "
             "(`invoke deploy` starts it too)"

@@ -25,6 +25,8 @@ from glue_release.errors import UserError
 from glue_release.settings import Settings, read_tfvars
 from glue_release.terraform import StateLockedError
 
+ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_S3"
+
 
 @dataclass(frozen=True)
 class LockInfo:
@@ -79,8 +81,14 @@ def read_lock(settings: Settings, s3: Any = None) -> LockInfo | None:
 
 
 def terraform_processes(settings: Settings) -> list[int]:
-    """Live Terraform processes on this machine working on ``settings.env`` (any checkout), by their data dir."""
+    """Live Terraform processes on this machine working on the same state as ``settings`` (any checkout).
+
+    Recognised by their environment: the data dir of ``settings.env`` and the same S3 endpoint (for
+    ``local``, the emulator on this port; other emulators on this machine hold other states).
+    """
     suffix = f"/{settings.env}/terraform-data".encode()
+    endpoint = settings.emulator.endpoint if settings.emulator is not None else os.environ.get(ENDPOINT_VARIABLE)
+    wanted_endpoint = f"{ENDPOINT_VARIABLE}={endpoint}".encode() if endpoint else None
     pids: list[int] = []
     for entry in Path("/proc").glob("[0-9]*"):
         if int(entry.name) == os.getpid():
@@ -92,7 +100,10 @@ def terraform_processes(settings: Settings) -> list[int]:
             continue
         if os.path.basename(argv0) != b"terraform":
             continue
-        if any(v.startswith(b"TF_DATA_DIR=") and v.rstrip(b"/").endswith(suffix) for v in environ):
+        if not any(v.startswith(b"TF_DATA_DIR=") and v.rstrip(b"/").endswith(suffix) for v in environ):
+            continue
+        endpoints = [v for v in environ if v.startswith(ENDPOINT_VARIABLE.encode() + b"=")]
+        if (wanted_endpoint in endpoints) if wanted_endpoint else not endpoints:
             pids.append(int(entry.name))
     return sorted(pids)
 

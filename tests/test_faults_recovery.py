@@ -134,6 +134,84 @@ def test_apply_refuses_a_plan_whose_artifacts_are_not_uploaded(deployed, setting
     release.package_env(settings, declarations.load_jobs(JOBS_DIR))
 
 
+# -- 9. stopping the tool stops Terraform ----------------------------------------------------------
+
+
+def test_stopping_the_tool_stops_terraform_and_its_provider(deployed, settings, config):
+    data_dir = settings.build_dir / "terraform-data"
+    script = (
+        "import json, sys\n"
+        "from glue_release import commands, release\n"
+        "settings = commands.settings_for('local', json.loads(sys.argv[1]))\n"
+        "release.plan_env(settings, release.manifest_of(settings))\n"
+    )
+    tool = subprocess.Popen(
+        [sys.executable, "-c", script, json.dumps(config)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(processes_with(data_dir)) < 2 and time.monotonic() < deadline:  # Terraform and a provider
+            time.sleep(0.05)
+        assert len(processes_with(data_dir)) >= 2, "Terraform never started its provider"
+        tool.send_signal(signal.SIGTERM)
+        tool.wait(timeout=120)
+        deadline = time.monotonic() + 5
+        while processes_with(data_dir) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not processes_with(data_dir)
+    finally:
+        tool.kill()
+        # Whatever was left behind finishes on its own (a kill -9 here would leave the state locked).
+        deadline = time.monotonic() + 300
+        while processes_with(data_dir) and time.monotonic() < deadline:
+            time.sleep(0.5)
+    assert state_lock.read_lock(settings) is None  # Terraform was stopped cleanly: no lock left
+
+
+# -- 4. rollback ------------------------------------------------------------------------------------
+
+
+def git(repo: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args]
+    return subprocess.run(command, cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_rollback_keeps_jobs_added_after_the_target_commit(deployed, settings, config, tmp_path, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(JOBS_DIR, repo / "jobs", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(RUNTIME_DIR, repo / "glue_runtime", ignore=shutil.ignore_patterns("__pycache__"))
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "before the new job")
+    target = git(repo, "rev-parse", "HEAD")
+    add_job(repo / "jobs", "newer_job")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "a new job")
+    current = release.package_env(settings, declarations.load_jobs(repo / "jobs"))
+    release.upload_env(settings, current)
+    release.apply_env(settings, release.plan_env(settings, current).plan_file)
+    assert glue_job(settings, "newer_job") is not None
+
+    run = commands.rollback("local", config, to=target, repo=repo)
+    assert "kept newer_job" in next(r for r in run.results if r[0] == "declarations")[3]
+    assert glue_job(settings, "newer_job") is not None
+    plan = (
+        json.loads((settings.build_dir / "plan.json").read_text())
+        if (settings.build_dir / "plan.json").exists()
+        else {}
+    )
+    assert not [rc for rc in plan.get("resource_changes", []) if "delete" in rc["change"]["actions"]]
+    capsys.readouterr()
+
+    commands.rollback("local", config, to=target, repo=repo, remove_newer=True)
+    shown = capsys.readouterr().out
+    assert "CAUTION" in shown and shown.index("CAUTION") < shown.index("==> apply")
+    assert glue_job(settings, "newer_job") is None
+
+
 # -- 7, 8, 9. a kill -9 in the middle of an apply -----------------------------------------------
 
 
@@ -195,76 +273,3 @@ def test_killed_apply_stale_lock_and_orphans_then_rerun_converges(deployed, sett
     again = commands.deploy("local", config, skip_tests=True, smoke=False, jobs_dir=jobs_copy)
     assert next(r for r in again.results if r[0] == "plan")[3] == "no changes"
     assert glue_job(settings, "orphan_job") is not None
-
-
-def test_stopping_the_tool_stops_terraform_and_its_provider(deployed, settings, config):
-    data_dir = settings.build_dir / "terraform-data"
-    script = (
-        "import json, sys\n"
-        "from glue_release import commands, release\n"
-        "settings = commands.settings_for('local', json.loads(sys.argv[1]))\n"
-        "release.plan_env(settings, release.manifest_of(settings))\n"
-    )
-    tool = subprocess.Popen(
-        [sys.executable, "-c", script, json.dumps(config)],
-        cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while len(processes_with(data_dir)) < 2 and time.monotonic() < deadline:  # Terraform and a provider
-            time.sleep(0.05)
-        assert len(processes_with(data_dir)) >= 2, "Terraform never started its provider"
-        tool.send_signal(signal.SIGTERM)
-        tool.wait(timeout=120)
-        deadline = time.monotonic() + 5
-        while processes_with(data_dir) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not processes_with(data_dir)
-    finally:
-        tool.kill()
-        for pid in processes_with(data_dir):
-            os.kill(pid, signal.SIGKILL)
-    assert state_lock.read_lock(settings) is None  # Terraform was stopped cleanly: no lock left
-
-
-# -- 4. rollback ------------------------------------------------------------------------------------
-
-
-def git(repo: Path, *args: str) -> str:
-    command = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args]
-    return subprocess.run(command, cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
-
-
-def test_rollback_keeps_jobs_added_after_the_target_commit(deployed, settings, config, tmp_path, capsys):
-    repo = tmp_path / "repo"
-    shutil.copytree(JOBS_DIR, repo / "jobs", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(RUNTIME_DIR, repo / "glue_runtime", ignore=shutil.ignore_patterns("__pycache__"))
-    git(repo, "init", "-q")
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "before the new job")
-    target = git(repo, "rev-parse", "HEAD")
-    add_job(repo / "jobs", "newer_job")
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "a new job")
-    current = release.package_env(settings, declarations.load_jobs(repo / "jobs"))
-    release.upload_env(settings, current)
-    release.apply_env(settings, release.plan_env(settings, current).plan_file)
-    assert glue_job(settings, "newer_job") is not None
-
-    run = commands.rollback("local", config, to=target, repo=repo)
-    assert "kept newer_job" in next(r for r in run.results if r[0] == "declarations")[3]
-    assert glue_job(settings, "newer_job") is not None
-    plan = (
-        json.loads((settings.build_dir / "plan.json").read_text())
-        if (settings.build_dir / "plan.json").exists()
-        else {}
-    )
-    assert not [rc for rc in plan.get("resource_changes", []) if "delete" in rc["change"]["actions"]]
-    capsys.readouterr()
-
-    commands.rollback("local", config, to=target, repo=repo, remove_newer=True)
-    shown = capsys.readouterr().out
-    assert "CAUTION" in shown and shown.index("CAUTION") < shown.index("==> apply")
-    assert glue_job(settings, "newer_job") is None
