@@ -1,9 +1,13 @@
 """Invoke tasks: flags and help only; the work is in the glue_release package."""
 
+from pathlib import Path
+
 from invoke import Collection, Exit
 
 from glue_release import commands
-from glue_release.cli import task
+from glue_release.cli import check_project_config, task
+
+check_project_config(Path(__file__).with_name("invoke.yaml"))  # before invoke reads it
 
 ENV_HELP = "environment: local (the emulator, default), dev, test or prod"
 VERBOSE_HELP = "show Terraform's full output (default: a progress line; the output is in build/ENV/logs/)"
@@ -117,19 +121,26 @@ def drift(c, env="local", verbose=False):
     help={
         "env": ENV_HELP,
         "to": "the commit (sha, tag or branch) whose jobs to deploy again",
+        "remove_newer": "also destroy jobs added after that commit (their roles and log groups); default: keep them",
         "allow": ALLOW_HELP,
         "verbose": VERBOSE_HELP,
     },
 )
-def rollback(c, to, env="local", allow=None, verbose=False):
+def rollback(c, to, env="local", remove_newer=False, allow=None, verbose=False):
     """Deploy the jobs of an earlier commit again (their artifacts are still stored): plan, then apply."""
-    commands.rollback(env, _config(c, verbose), to, allow=allow or [])
+    commands.rollback(env, _config(c, verbose), to, remove_newer=remove_newer, allow=allow or [])
 
 
 @task(help={"env": ENV_HELP, "verbose": VERBOSE_HELP})
 def bootstrap(c, env="local", verbose=False):
     """Create what must exist before the main plan: state and artifacts buckets (once per account)."""
     commands.bootstrap(env, _config(c, verbose))
+
+
+@task(help={"env": ENV_HELP, "yes": "do not ask for confirmation (for scripts)"})
+def unlock(c, env="local", yes=False):
+    """Remove a stale Terraform state lock (left by a killed run): shows it, refuses while its holder runs."""
+    commands.unlock(env, c.config, yes=yes)
 
 
 @task(help={"env": ENV_HELP})
@@ -157,6 +168,20 @@ def local_status(c):
 
 
 ns = Collection(
-    test, lint, run_local, new_job, package, upload, plan, apply, deploy, smoke, drift, rollback, bootstrap, status
+    test,
+    lint,
+    run_local,
+    new_job,
+    package,
+    upload,
+    plan,
+    apply,
+    deploy,
+    smoke,
+    drift,
+    rollback,
+    bootstrap,
+    status,
+    unlock,
 )
 ns.add_collection(Collection("local", local_up, local_down, local_status))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import invoke
@@ -28,3 +29,13 @@ def task(*args: Any, **kwargs: Any) -> Any:
         body, args = args[0], ()
         return decorate(body)
     return decorate
+
+
+def check_project_config(path: Path) -> None:
+    """Stop with one line when ``invoke.yaml`` is invalid, before invoke reads it (and prints a traceback)."""
+    from glue_release.settings import check_config_file
+
+    try:
+        check_config_file(path)
+    except UserError as exc:
+        raise SystemExit(f"error: {exc}") from None

@@ -166,21 +166,39 @@ def drift(env: str, config: Mapping[str, Any]) -> int:
         _connect(settings)
         manifest = release.package_env(settings, jobs)
         result = release.plan_env(settings, manifest, title="Drift")
+        bootstrap_drift = release.bootstrap_drift(settings)
+    with result.summary_file.open("a") as summary:
+        summary.write("\n" + bootstrap_drift.text)
     print(result.summary_file.read_text())
-    return 2 if result.changed else 0
+    return 2 if result.changed or bootstrap_drift.changed else 0
 
 
 def rollback(
-    env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROOT, allow: Sequence[str] = ()
+    env: str,
+    config: Mapping[str, Any],
+    to: str,
+    repo: Path = REPO_ROOT,
+    remove_newer: bool = False,
+    allow: Sequence[str] = (),
 ) -> StageRun:
-    """Deploy the jobs as they were at commit ``to`` with today's Terraform; their artifacts are still stored."""
+    """Deploy the jobs as they were at commit ``to`` with today's Terraform; their artifacts are still stored.
+
+    Jobs added after ``to`` stay deployed as the checkout declares them, unless ``remove_newer``: then
+    the plan destroys them (with their roles and log groups), the policy gate accepts exactly those
+    destroys (the flag is the deliberate decision), and the CAUTION block is shown before the apply.
+    """
     settings = settings_for(env, config)
     run = StageRun(f"rollback of {env}")
     with release.env_lock(settings), release.checkout(to, repo) as (tree, sha):
         jobs = run.run(
-            "declarations", lambda: declarations.load_jobs(tree / "jobs"), lambda j: f"{len(j)} jobs at {sha[:12]}"
+            "declarations",
+            lambda: rollback_jobs(declarations.load_jobs(tree / "jobs"), repo / "jobs", remove_newer),
+            lambda j: f"{len(j)} jobs at {sha[:12]}" + _kept_note(j, tree),
         )
         run.run("account", lambda: _connect(settings), lambda account: f"account {account}")
+        if remove_newer:
+            newer = set(declarations.load_jobs(repo / "jobs")) - set(jobs) if (repo / "jobs").is_dir() else set()
+            allow = [*allow, *(f'module.{m}["{job}"]' for job in sorted(newer) for m in ("glue_job", "job_role"))]
         _ship(
             run,
             settings,
@@ -193,6 +211,23 @@ def rollback(
         )
     print(run.summary())
     return run
+
+
+def rollback_jobs(
+    target: dict[str, declarations.JobDeclaration], current_dir: Path, remove_newer: bool
+) -> dict[str, declarations.JobDeclaration]:
+    """The target commit's jobs, plus (unless ``remove_newer``) the checkout's jobs that commit does not have."""
+    if remove_newer or not current_dir.is_dir():
+        return target
+    current = declarations.load_jobs(current_dir)
+    return {**{name: job for name, job in current.items() if name not in target}, **target}
+
+
+def _kept_note(jobs: dict[str, declarations.JobDeclaration], tree: Path) -> str:
+    kept = sorted(name for name, job in jobs.items() if not job.folder.is_relative_to(tree))
+    if not kept:
+        return ""
+    return f"; kept {', '.join(kept)} (added since; `--remove-newer` destroys them)"
 
 
 def _ship(
@@ -346,3 +381,36 @@ def local_status(config: Mapping[str, Any]) -> None:
         print(f"emulator running on {status['endpoint']} (pid {status['pid']})")
     else:
         raise UserError(f"emulator not running on {status['endpoint']}; start it with `invoke local.up`")
+
+
+# -- recovery -----------------------------------------------------------------------------
+
+
+def unlock(env: str, config: Mapping[str, Any], yes: bool = False, answer: Callable[[str], str] = input) -> bool:
+    """Remove a stale Terraform state lock: show it, refuse while its holder runs here, confirm. True when removed."""
+    from glue_release import state_lock
+
+    settings = settings_for(env, config)
+    with release.env_lock(settings):
+        _connect(settings, start_emulator=False)
+        lock = state_lock.read_lock(settings)
+        if lock is None:
+            print(f"the state of {env} is not locked")
+            return False
+        print(f"state lock of {env}: {lock.describe()}")
+        running = state_lock.terraform_processes(settings) if lock.taken_here() else []
+        if running:
+            raise UserError(
+                f"the lock's holder is still running here (Terraform pid {', '.join(map(str, running))}); "
+                "wait for it to finish, or stop it (Ctrl-C) so it releases the lock itself"
+            )
+        if not lock.taken_here():
+            print(f"taken on another machine ({lock.host or 'unknown'}): make sure that run has ended")
+        if not yes:
+            if not sys.stdin.isatty() and answer is input:
+                raise UserError("not removing the lock without confirmation; run again with --yes")
+            if answer(f"remove lock {lock.id}? [y/N] ").strip().lower() not in ("y", "yes"):
+                raise UserError("lock kept (not confirmed)")
+        release.force_unlock(settings, lock.id)
+    print(f"removed the state lock {lock.id} of {env}")
+    return True

@@ -252,6 +252,8 @@ def load_jobs(jobs_dir: Path = JOBS_DIR) -> dict[str, JobDeclaration]:
                     f"{_rel(job.declaration_file)}: field 'depends_on': unknown job {upstream!r}; "
                     f"known jobs: {', '.join(jobs) or '(none)'}"
                 )
+        if job.script.is_dir():
+            raise UserError(f"{_rel(job.script)} is a directory; it must be the script file Glue runs: replace it")
         if not job.script.exists():
             raise UserError(f"{_rel(job.folder)}: missing main.py, the script Glue runs")
     _check_acyclic(jobs)

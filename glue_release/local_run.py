@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -72,8 +74,10 @@ def run_script(
 ) -> LocalRun:
     """Run ``script`` in a fresh Python process (its own JVM), as ``__main__``; parse its row counts.
 
-    With ``timeout_s`` the process is killed when it runs longer (``timed_out`` is set). Killing the
-    Python process is enough: PySpark's JVM exits when the stdin pipe its Python parent holds closes.
+    With ``timeout_s`` the script is killed when it runs longer (``timed_out`` is set). It runs in a
+    process group of its own, and the whole group is killed: at the timeout, and when the script ends
+    or this function is interrupted, so that no child of the job (its JVM, or anything it started that
+    holds our pipe open) outlives the run or keeps us reading past the timeout.
     """
     cmd = [sys.executable, "-m", "glue_release.script_runner", "--script", str(script), "--app-name", job_name]
     for entry in python_path:
@@ -82,23 +86,21 @@ def run_script(
         cmd += ["--count", f"{name}={folder}"]
     cmd += ["--", *to_argv(job_name, args)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=None if echo else subprocess.STDOUT, text=True, env=env)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=None if echo else subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     rows: dict[str, int | None] = {}
     log: list[str] = []
-    timed_out = threading.Event()
-    timer: threading.Timer | None = None
-    if timeout_s is not None:
-
-        def expire() -> None:
-            timed_out.set()
-            proc.kill()
-
-        timer = threading.Timer(timeout_s, expire)
-        timer.daemon = True
-        timer.start()
     assert proc.stdout is not None
-    try:
-        for line in proc.stdout:
+    stdout = proc.stdout
+
+    def read() -> None:
+        for line in stdout:
             match = ROWS_LINE.match(line.strip())
             if match:
                 rows[match["name"]] = None if match["rows"] == "none" else int(match["rows"])
@@ -106,17 +108,31 @@ def run_script(
                 print(line, end="")
             else:
                 log.append(line.rstrip("\n"))
-        returncode = proc.wait()
+
+    # Read in a thread and wait on the process, not on the pipe: a child of the job that inherited
+    # the pipe keeps it open after the script ended (or was killed), and must not hold us.
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    timed_out = False
+    try:
+        try:
+            returncode = proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            kill_group(proc)
+            returncode = proc.wait()
     finally:
-        if timer is not None:
-            timer.cancel()
-        # Interrupted here (Ctrl-C, an error in this loop): never leave the script running on its own.
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    return LocalRun(
-        job=job_name, returncode=returncode, rows=rows, outputs=outputs, log=log, timed_out=timed_out.is_set()
-    )
+        # Interrupted here (Ctrl-C), or the script ended with children still running: leave none behind.
+        kill_group(proc)
+        proc.wait()
+        reader.join()
+    return LocalRun(job=job_name, returncode=returncode, rows=rows, outputs=outputs, log=log, timed_out=timed_out)
+
+
+def kill_group(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL the process group ``proc`` leads (it was started with a session of its own)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path) -> LocalRun:

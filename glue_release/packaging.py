@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import subprocess
 import zipfile
 from dataclasses import asdict, dataclass
@@ -101,7 +102,10 @@ def _job_sources(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.rglob("*.py")
-        if "tests" not in p.relative_to(folder).parts and p.name not in NOT_SHIPPED and "__pycache__" not in p.parts
+        if p.is_file()
+        and "tests" not in p.relative_to(folder).parts
+        and p.name not in NOT_SHIPPED
+        and "__pycache__" not in p.parts
     )
 
 
@@ -122,9 +126,13 @@ def _store(out_dir: Path, key_prefix: str, filename: str, data: bytes) -> Artifa
     digest = hashlib.sha256(data).hexdigest()
     key = f"{key_prefix}/{digest}/{filename}"
     path = out_dir / key
-    if not path.exists():
+    # Reuse a file from an earlier run only when it still holds these bytes: an edited or truncated
+    # build file would otherwise be uploaded under a key naming other content.
+    if not (path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, path)
     return Artifact(key=key, sha256=digest, size=len(data), path=_rel(path))
 
 

@@ -114,13 +114,28 @@ def dangerous(plan: dict[str, Any]) -> list[Change]:
     return [c for c in changes(plan) if c.action in ("delete", "replace") and c.type.startswith(STATEFUL_TYPES)]
 
 
+def _normalised(value: Any) -> Any:
+    """A value with null, {} and [] made equal: the provider writes one and reads back another."""
+    if isinstance(value, dict):
+        value = {k: _normalised(v) for k, v in value.items()}
+        return {k: v for k, v in value.items() if v is not None} or None
+    if isinstance(value, list):
+        return [_normalised(v) for v in value] or None
+    return value
+
+
 def drifted(plan: dict[str, Any]) -> list[str]:
-    """Resources changed outside Terraform, as Terraform's refresh saw them."""
+    """Resources changed outside Terraform, as Terraform's refresh saw them (null vs empty is no change)."""
     return [
         f"{d['address']} ({', '.join(d['change']['actions'])})"
         for d in plan.get("resource_drift", [])
         if d["change"]["actions"] != ["no-op"]
+        and not _only_null_versus_empty(d["change"].get("before"), d["change"].get("after"))
     ]
+
+
+def _only_null_versus_empty(before: Any, after: Any) -> bool:
+    return before != after and _normalised(before) == _normalised(after)
 
 
 def _details(summary: str, body: list[str]) -> list[str]:

@@ -18,10 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from python_terraform import IsFlagged
 
-from glue_release import aws, plan_summary, upload
+from glue_release import artifact_check, aws, orphans, plan_summary, state_lock, upload
 from glue_release.console import planned_total
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
@@ -73,6 +73,8 @@ def terraform_env(settings: Settings) -> dict[str, str]:
     env = cli_config(settings.provider_mirror, settings.build_dir / "terraform.rc")
     if settings.emulator is not None:
         env.update(settings.emulator.aws_env(settings.region))
+        # The emulator needs no profile; an empty value is "unset" to the AWS SDK Terraform uses.
+        env.update({"AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": ""})
     return env
 
 
@@ -152,6 +154,7 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
     if not changed:
         return False
     runner.apply_plan(plan_file, planned_total(text))
+    runner.refresh_state([settings.tfvars], variables)  # so that drift right after shows none
     return True
 
 
@@ -202,7 +205,8 @@ def plan_env(
     runner = main_terraform(settings)
     plan_file = settings.build_dir / "tfplan"
     var_files = [settings.tfvars, settings.build_dir / "release.tfvars.json"]
-    changed, text = runner.plan(plan_file, var_files, terraform_variables(settings))
+    with state_lock.explained(settings), orphans.included(settings.build_dir, TERRAFORM_DIR):
+        changed, text = runner.plan(plan_file, var_files, terraform_variables(settings))
     (settings.build_dir / "plan.txt").write_text(text)
     plan_json = settings.build_dir / "plan.json"
     drift = title == "Drift"
@@ -247,4 +251,80 @@ def apply_env(settings: Settings, plan_file: Path | None, total: int | None = No
             raise UserError("prod is applied only from a reviewed saved plan: run `invoke plan --env prod` first")
     if not plan_file.exists():
         raise UserError(f"{plan_file} not found; run `invoke plan --env {settings.env}` first")
-    main_terraform(settings).apply_plan(plan_file.resolve(), total)
+    runner = main_terraform(settings)
+    plan = runner.show_json(plan_file.resolve())
+    check_artifacts_uploaded(settings, plan)
+    try:
+        with state_lock.explained(settings):
+            runner.apply_plan(plan_file.resolve(), total)
+    except UserError as error:
+        found = orphans.find(getattr(error, "stderr", ""), plan)
+        if not found:
+            raise
+        path = orphans.write(settings.build_dir, found)
+        raise UserError(orphans.message(settings.env, found, path)) from None
+    orphans.imports_file(settings.build_dir).unlink(missing_ok=True)  # applied: they are in the state now
+    release_vars = settings.build_dir / "release.tfvars.json"
+    if release_vars.exists():
+        with state_lock.explained(settings):
+            runner.refresh_state([settings.tfvars, release_vars], terraform_variables(settings))
+
+
+def check_artifacts_uploaded(settings: Settings, plan: dict) -> None:
+    """Refuse a plan that points jobs at artifacts the bucket does not hold (plan, then apply, without upload)."""
+    keys = artifact_check.plan_artifact_keys(plan, settings.artifacts_bucket)
+    try:
+        missing = artifact_check.missing_keys(aws.client(settings, "s3"), settings.artifacts_bucket, keys)
+    except (BotoCoreError, ClientError) as error:
+        raise UserError(
+            f"cannot check the plan's artifacts in s3://{settings.artifacts_bucket} ({error}); nothing was applied"
+        ) from None
+    if missing:
+        raise UserError(
+            f"the plan points jobs at {len(missing)} artifact(s) missing from s3://{settings.artifacts_bucket}: "
+            f"{', '.join(missing)}; run `invoke upload --env {settings.env}` first (nothing was applied)"
+        )
+
+
+def force_unlock(settings: Settings, lock_id: str) -> None:
+    """``terraform force-unlock``: Terraform removes the lock only when ``lock_id`` is the one it holds."""
+    runner = main_terraform(settings)
+    result = runner.stream("force-unlock", lock_id, force=IsFlagged)
+    if result.code != 0:
+        raise runner.failure(
+            "force-unlock", f"terraform force-unlock {lock_id} failed (exit {result.code}); see its message"
+        )
+
+
+@dataclass(frozen=True)
+class BootstrapDrift:
+    changed: bool
+    text: str  # a Markdown section for drift.md
+
+
+def bootstrap_drift(settings: Settings) -> BootstrapDrift:
+    """Drift of what ``terraform/bootstrap`` manages (state and artifacts buckets, their keys, the OIDC role).
+
+    Its state is local (``build/<env>/bootstrap.tfstate``, it creates the state bucket); where that file
+    is not on this machine the section says so instead of planning to create everything again.
+    """
+    state = settings.build_dir / "bootstrap.tfstate"
+    title = "#### Bootstrap (state and artifacts buckets, keys, OIDC role)"
+    if not state.exists():
+        return BootstrapDrift(False, f"{title}\n\nNot checked: no bootstrap state at {state}.\n")
+    runner = bootstrap_terraform(settings)
+    plan_file = settings.build_dir / "bootstrap-drift.tfplan"
+    variables = {**terraform_variables(settings), "state_bucket_name": state_bucket(settings)}
+    changed, _ = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
+    plan = runner.show_json(plan_file)
+    drift = plan_summary.drifted(plan)
+    tally = plan_summary.counts(plan)
+    lines = [title, ""]
+    if not changed and not drift:
+        lines.append("**No changes.**")
+    if drift:
+        lines += ["**Changed outside Terraform (drift):**", *[f"- `{d}`" for d in drift]]
+    if tally:
+        lines += ["", "**Resources**", "", "| action | resource |", "|---|---|"]
+        lines += [f"| {c.action} | `{c.address}` |" for c in plan_summary.changes(plan) if c.action in tally]
+    return BootstrapDrift(changed or bool(drift), "\n".join(lines) + "\n")
