@@ -2,8 +2,10 @@
 
 from invoke import Collection, Exit
 
-from glue_release import commands
-from glue_release.cli import task
+from glue_release.cli import lazy_module, task
+
+# Imported on first use: `invoke validate` must not pay for boto3 and Terraform's wrapper.
+commands = lazy_module("glue_release.commands")
 
 ENV_HELP = "environment: local (the emulator, default), dev, test or prod"
 
@@ -33,6 +35,14 @@ def run_local(c, job, arg=None):
 def new_job(c, name):
     """Scaffold jobs/NAME: declaration, entrypoint, transforms, a passing test and sample data."""
     commands.new_job(name)
+
+
+@task
+def validate(c):
+    """Check every jobs/*/job.yaml and the rules across jobs (cycles, overlapping outputs); no AWS, no build."""
+    from glue_release.declarations.validate import validate as check
+
+    print(check())
 
 
 @task(help={"env": ENV_HELP})
@@ -114,5 +124,7 @@ def local_status(c):
     commands.local_status(c.config)
 
 
-ns = Collection(test, lint, run_local, new_job, package, upload, plan, apply, deploy, smoke, drift, rollback, bootstrap)
+ns = Collection(
+    test, lint, validate, run_local, new_job, package, upload, plan, apply, deploy, smoke, drift, rollback, bootstrap
+)
 ns.add_collection(Collection("local", local_up, local_down, local_status))

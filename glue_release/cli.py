@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import importlib
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -28,3 +30,13 @@ def task(*args: Any, **kwargs: Any) -> Any:
         body, args = args[0], ()
         return decorate(body)
     return decorate
+
+
+def lazy_module(name: str) -> types.ModuleType:
+    """A stand-in for module ``name`` that imports it on first attribute access (keeps `invoke` start-up light)."""
+
+    class Lazy(types.ModuleType):
+        def __getattr__(self, attr: str) -> Any:
+            return getattr(importlib.import_module(name), attr)
+
+    return Lazy(name)

@@ -162,10 +162,13 @@ def git_commit(repo: Path = REPO_ROOT) -> str:
     return f"{commit}-dirty" if dirty.strip() else commit
 
 
-def terraform_vars(jobs: dict[str, JobDeclaration], manifest: Manifest) -> dict[str, object]:
-    """Terraform's ``jobs`` and ``artifacts`` variables (docs/architecture.md). No timestamps: plans must be stable."""
+def terraform_vars(jobs: dict[str, JobDeclaration], manifest: Manifest, env: str | None = None) -> dict[str, object]:
+    """Terraform's ``jobs`` and ``artifacts`` variables (docs/architecture.md) as deployed to ``env``.
+
+    No timestamps: plans must be stable.
+    """
     return {
-        "jobs": {name: job.terraform_value() for name, job in sorted(jobs.items())},
+        "jobs": {name: job.terraform_value(env) for name, job in sorted(jobs.items())},
         "artifacts": {
             "library_key": manifest.library.key,
             "jobs": {
@@ -176,10 +179,30 @@ def terraform_vars(jobs: dict[str, JobDeclaration], manifest: Manifest) -> dict[
     }
 
 
+def effective_settings(jobs: dict[str, JobDeclaration], env: str | None) -> dict[str, dict[str, object]]:
+    """Per job, the settings an environment override can change, and which ones ``env`` changes (for plan.md)."""
+    settings: dict[str, dict[str, object]] = {}
+    for name, job in sorted(jobs.items()):
+        value = job.terraform_value(env)
+        settings[name] = {
+            **{k: value[k] for k in ("worker_type", "number_of_workers", "timeout_minutes", "schedule")},
+            "schedule_enabled": value["schedule_enabled"],
+            "overridden": job.overridden_in(env) if env else [],
+        }
+    return settings
+
+
 def package(
-    jobs: dict[str, JobDeclaration], build_dir: Path, runtime_dir: Path = RUNTIME_DIR, commit: str | None = None
+    jobs: dict[str, JobDeclaration],
+    build_dir: Path,
+    runtime_dir: Path = RUNTIME_DIR,
+    commit: str | None = None,
+    env: str | None = None,
 ) -> Manifest:
-    """Compile-check, build artifacts under ``build_dir/artifacts``, write manifest.json and release.tfvars.json."""
+    """Compile-check, build artifacts under ``build_dir/artifacts``, write manifest.json and release.tfvars.json.
+
+    ``env``: whose ``environments:`` overrides go into release.tfvars.json (None: the declarations as written).
+    """
     compile_check(jobs, runtime_dir)
     out_dir = build_dir / "artifacts"
     manifest = Manifest(
@@ -190,7 +213,8 @@ def package(
     )
     build_dir.mkdir(parents=True, exist_ok=True)
     (build_dir / "manifest.json").write_text(manifest.to_json())
-    (build_dir / "release.tfvars.json").write_text(json.dumps(terraform_vars(jobs, manifest), indent=2) + "\n")
+    (build_dir / "release.tfvars.json").write_text(json.dumps(terraform_vars(jobs, manifest, env), indent=2) + "\n")
+    (build_dir / "effective.json").write_text(json.dumps(effective_settings(jobs, env), indent=2) + "\n")
     return manifest
 
 

@@ -133,3 +133,37 @@ def render(plan: dict[str, Any], env: str, commit: str, title: str = "Plan") -> 
             if c.action in order:
                 lines.append(f"| `{SYMBOLS[c.action]}` | {c.action} | `{c.address}` |")
     return "\n".join(lines) + "\n"
+
+
+def effective_table(settings: dict[str, dict[str, Any]], env: str) -> str:
+    """Each job's sizing and schedule as sent to Terraform for ``env``; ``*`` marks a job.yaml override for it.
+
+    The environment's tfvars may still cap workers (``max_number_of_workers``, ``worker_type_override``).
+    """
+    lines = [
+        f"**Job settings in `{env}`** (`*`: set by the job's `environments.{env}`)",
+        "",
+        "| job | worker type | workers | timeout (min) | schedule |",
+        "|---|---|---|---|---|",
+    ]
+    for name, job in sorted(settings.items()):
+        changed = set(job.get("overridden") or [])
+
+        def cell(key: str, text: object, changed: set[str] = changed) -> str:
+            return f"{text} *" if key in changed else str(text)
+
+        if job.get("schedule"):
+            state = {True: "on", False: "off", None: "environment default"}[job.get("schedule_enabled")]
+            schedule = cell("schedule_enabled", f"`{job['schedule']}` ({state})")
+        else:
+            schedule = "—"
+        sizing = [cell(key, job[key]) for key in ("worker_type", "number_of_workers", "timeout_minutes")]
+        lines.append(f"| `{name}` | {' | '.join(sizing)} | {schedule} |")
+    arguments = sorted(
+        f"`{name}`: {', '.join(a.removeprefix('arguments.') for a in job['overridden'] if a.startswith('arguments.'))}"
+        for name, job in settings.items()
+        if any(a.startswith("arguments.") for a in job.get("overridden") or [])
+    )
+    if arguments:
+        lines += ["", f"Arguments overridden in `{env}`: " + "; ".join(arguments)]
+    return "\n".join(lines) + "\n"

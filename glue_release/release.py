@@ -145,7 +145,7 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
 def package_env(
     settings: Settings, jobs: dict[str, JobDeclaration], runtime_dir: Path = RUNTIME_DIR, commit: str | None = None
 ) -> Manifest:
-    return package(jobs, settings.build_dir, runtime_dir, commit)
+    return package(jobs, settings.build_dir, runtime_dir, commit, env=settings.env)
 
 
 @contextmanager
@@ -191,7 +191,11 @@ def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan") -> Pla
         plan = {"resource_changes": []}
         plan_json.unlink(missing_ok=True)
     summary = settings.build_dir / ("drift.md" if drift else "plan.md")
-    summary.write_text(plan_summary.render(plan, settings.env, manifest.git_commit, title))
+    text = plan_summary.render(plan, settings.env, manifest.git_commit, title)
+    effective = settings.build_dir / "effective.json"
+    if effective.exists():  # written by package: what this environment's jobs are sized and scheduled as
+        text += "\n" + plan_summary.effective_table(json.loads(effective.read_text()), settings.env)
+    summary.write_text(text)
     return PlanResult(
         changed=changed or bool(drift and plan_summary.drifted(plan)),
         plan_file=plan_file,

@@ -161,8 +161,9 @@ module "glue_job" {
   log_retention_days     = var.log_retention_days
   log_kms_key_arn        = module.data_lake.kms_key_arn
 
-  schedule         = each.value.schedule
-  schedule_enabled = var.schedules_enabled
+  schedule = each.value.schedule
+  # The job's own setting for this environment (job.yaml `environments:`) wins over the environment's.
+  schedule_enabled = coalesce(each.value.schedule_enabled, var.schedules_enabled)
 
   # The role's policy must be in place before the job can be started by a trigger.
   depends_on = [module.job_role]

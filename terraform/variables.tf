@@ -163,6 +163,7 @@ variable "jobs" {
     max_concurrent_runs = number
     bookmarks           = bool
     schedule            = string
+    schedule_enabled    = optional(bool)
     depends_on          = list(string)
     arguments           = map(string)
     inputs = map(object({
