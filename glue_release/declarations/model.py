@@ -39,6 +39,7 @@ RETIRED_WORKER_TYPES = {"G.025X": "G.025X exists only for streaming jobs; batch 
 INPUT_BUCKETS = ("raw", "curated")
 OUTPUT_BUCKETS = ("curated",)
 SMOKE_PREFIX = "_smoke/"
+PREFIX_RE = re.compile(r"^[A-Za-z0-9_=.-]+(/[A-Za-z0-9_=.-]+)*/$")
 # A pinned requirement: name==version (PEP 503 name, PEP 440 release); Glue installs exactly these wheels.
 REQUIREMENT_RE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([0-9][0-9A-Za-z.+!-]*)$")
 # Spark's simpleString names; the aliases are what people write from the DDL or the Python API.
@@ -86,7 +87,7 @@ def _arg_value(value: Any) -> str:
 
 
 def _prefix(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9_=.-]+(/[A-Za-z0-9_=.-]+)*/", value) or value.startswith(SMOKE_PREFIX):
+    if not PREFIX_RE.match(value) or value.startswith(SMOKE_PREFIX):
         raise problem(
             f"{value!r} must be a relative folder ending in '/' (letters, digits, _=.-), not under {SMOKE_PREFIX}"
         )
@@ -144,8 +145,10 @@ ArgValue = Annotated[
     BeforeValidator(_arg_value),
     WithJsonSchema({"type": ["string", "number", "boolean"]}),
 ]
-Prefix = Annotated[StrictStr, AfterValidator(_prefix), Field(pattern=r"^[A-Za-z0-9_=.-]+(/[A-Za-z0-9_=.-]+)*/$")]
-Schedule = Annotated[StrictStr, AfterValidator(_schedule), Field(pattern=r"^cron\(\S+( \S+){5}\)$")]
+Prefix = Annotated[StrictStr, AfterValidator(_prefix), WithJsonSchema({"type": "string", "pattern": PREFIX_RE.pattern})]
+Schedule = Annotated[
+    StrictStr, AfterValidator(_schedule), WithJsonSchema({"type": "string", "pattern": r"^cron\(\S+( \S+){5}\)$"})
+]
 GlueVersion = Annotated[
     StrictStr, AfterValidator(_choice(GLUE_VERSIONS, RETIRED_GLUE_VERSIONS)), WithJsonSchema({"enum": GLUE_VERSIONS})
 ]
@@ -155,7 +158,9 @@ WorkerType = Annotated[
 Workers = Annotated[StrictInt, Field(ge=2, le=299)]
 TimeoutMinutes = Annotated[StrictInt, Field(ge=1, le=2880)]
 SparkType = Annotated[StrictStr, AfterValidator(_spark_type)]
-Requirement = Annotated[StrictStr, AfterValidator(_requirement), Field(pattern=REQUIREMENT_RE.pattern)]
+Requirement = Annotated[
+    StrictStr, AfterValidator(_requirement), WithJsonSchema({"type": "string", "pattern": REQUIREMENT_RE.pattern})
+]
 Arguments = dict[ArgName, ArgValue]
 
 
