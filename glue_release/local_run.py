@@ -126,4 +126,14 @@ def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path)
     output_root.mkdir(parents=True)
     args = job_arguments(job, output_root, overrides)
     outputs = {name: Path(args[name]) for name in job.outputs}
-    return run_script(job.script, job.name, args, outputs, python_path=[JOBS_DIR])
+    return run_script(job.script, job.name, args, outputs, python_path=[JOBS_DIR, *python_modules_path(job)])
+
+
+def python_modules_path(job: JobDeclaration) -> list[Path]:
+    """The job's declared wheels, installed once per wheel set, for its ``sys.path`` (empty without any)."""
+    if not job.python_modules:
+        return []
+    from glue_release.dependencies.local_env import site_dir
+
+    site = site_dir(job.python_modules)
+    return [site] if site else []

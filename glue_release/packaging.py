@@ -45,6 +45,7 @@ class Artifact:
 class JobArtifacts:
     script: Artifact
     module: Artifact
+    python_modules: tuple[Artifact, ...] = ()  # wheels of the job's python_modules, for Glue's platform
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,10 @@ class Manifest:
     jobs: dict[str, JobArtifacts]
 
     def artifacts(self) -> list[Artifact]:
-        return [self.library, *(a for job in self.jobs.values() for a in (job.module, job.script))]
+        return [
+            self.library,
+            *(a for job in self.jobs.values() for a in (job.module, job.script, *job.python_modules)),
+        ]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -71,7 +75,11 @@ class Manifest:
             built_at=data["built_at"],
             library=Artifact(**data["library"]),
             jobs={
-                name: JobArtifacts(script=Artifact(**job["script"]), module=Artifact(**job["module"]))
+                name: JobArtifacts(
+                    script=Artifact(**job["script"]),
+                    module=Artifact(**job["module"]),
+                    python_modules=tuple(Artifact(**a) for a in job.get("python_modules", [])),
+                )
                 for name, job in data["jobs"].items()
             },
         )
@@ -147,7 +155,21 @@ def job_artifacts(job: JobDeclaration, out_dir: Path) -> JobArtifacts:
     return JobArtifacts(
         script=_store(out_dir, f"jobs/{job.name}", "main.py", job.script.read_bytes()),
         module=_store(out_dir, f"jobs/{job.name}", f"{job.name}.zip", reproducible_zip(entries)),
+        python_modules=python_module_artifacts(job, out_dir),
     )
+
+
+def python_module_artifacts(job: JobDeclaration, out_dir: Path) -> tuple[Artifact, ...]:
+    """The job's declared wheels, keyed by content under its own prefix (the role reads jobs/<job>/ already).
+
+    Refuses first a job that imports a third-party module it does not declare.
+    """
+    from glue_release.dependencies import imports, wheels
+
+    resolved = wheels.resolve(job.python_modules, job.glue_version)
+    provided = set().union(*(wheels.top_level_modules(w.path) for w in resolved)) if resolved else set()
+    imports.check_declared(job.name, _job_sources(job.folder), job.folder, provided)
+    return tuple(_store(out_dir, f"jobs/{job.name}/python", w.filename, w.path.read_bytes()) for w in resolved)
 
 
 def git_commit(repo: Path = REPO_ROOT) -> str:
@@ -172,7 +194,11 @@ def terraform_vars(jobs: dict[str, JobDeclaration], manifest: Manifest, env: str
         "artifacts": {
             "library_key": manifest.library.key,
             "jobs": {
-                name: {"script_key": a.script.key, "module_key": a.module.key}
+                name: {
+                    "script_key": a.script.key,
+                    "module_key": a.module.key,
+                    "python_module_keys": [w.key for w in a.python_modules],
+                }
                 for name, a in sorted(manifest.jobs.items())
             },
         },

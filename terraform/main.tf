@@ -146,6 +146,9 @@ module "glue_job" {
     "s3://${var.artifacts_bucket_name}/${var.artifacts.jobs[each.key].module_key}",
   ]
   temp_dir = "s3://${module.data_lake.buckets["temp"].id}/${local.jobs[each.key].temp_prefix}"
+  additional_python_modules = [
+    for key in var.artifacts.jobs[each.key].python_module_keys : "s3://${var.artifacts_bucket_name}/${key}"
+  ]
 
   arguments = merge(
     each.value.arguments,

@@ -254,8 +254,9 @@ variable "artifacts" {
   type = object({
     library_key = string
     jobs = map(object({
-      script_key = string
-      module_key = string
+      script_key         = string
+      module_key         = string
+      python_module_keys = optional(list(string), [])
     }))
   })
   default = {
@@ -272,8 +273,9 @@ variable "artifacts" {
     condition = alltrue([
       for name, a in var.artifacts.jobs :
       startswith(a.script_key, "jobs/${name}/") && endswith(a.script_key, ".py") &&
-      startswith(a.module_key, "jobs/${name}/") && endswith(a.module_key, ".zip")
+      startswith(a.module_key, "jobs/${name}/") && endswith(a.module_key, ".zip") &&
+      alltrue([for k in a.python_module_keys : startswith(k, "jobs/${name}/python/") && endswith(k, ".whl")])
     ])
-    error_message = "Each job's script_key (.py) and module_key (.zip) must lie under jobs/<job>/."
+    error_message = "Each job's script_key (.py), module_key (.zip) and python_module_keys (.whl, under python/) must lie under jobs/<job>/."
   }
 }

@@ -112,6 +112,17 @@ variable "extra_py_files" {
   }
 }
 
+variable "additional_python_modules" {
+  description = "S3 URIs of the wheels of the job's third-party Python packages (--additional-python-modules); Glue installs exactly these, without a package index."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for m in var.additional_python_modules : can(regex("^s3://[^/]+/.+\\.whl$", m))])
+    error_message = "Each additional_python_modules entry must be an s3:// URI of a .whl file."
+  }
+}
+
 variable "temp_dir" {
   description = "S3 URI of the job's temporary directory (--TempDir)."
   type        = string
