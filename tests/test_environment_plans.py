@@ -1,4 +1,7 @@
-"""A job's ``environments.prod`` override reaches prod's Terraform plan and no other: real Terraform, the emulator.
+"""What job.yaml declares reaches Terraform's plan: real Terraform, the emulator.
+
+- ``environments.prod`` overrides reach prod's plan and no other;
+- ``python_modules`` become ``--additional-python-modules`` with content-hashed S3 wheel URIs.
 
 The root module is planned (not applied) for ``test`` and ``prod`` with their own
 tfvars and the var file ``package`` writes for each. The emulator stands in for
@@ -9,13 +12,16 @@ environment. ``test`` caps workers at 10, so a leaked 20 would show there as 10.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from glue_release import declarations, packaging
+from glue_release.dependencies.wheels import CACHE_DIR as WHEEL_CACHE
 from glue_release.emulator import Emulator
 from glue_release.paths import ENVIRONMENTS_DIR, JOBS_DIR, TERRAFORM_DIR
 from glue_release.settings import load_settings, read_tfvars
@@ -57,7 +63,13 @@ def jobs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, declarations.Job
     jobs_dir = tmp_path_factory.mktemp("jobs") / "jobs"
     shutil.copytree(JOBS_DIR, jobs_dir, ignore=shutil.ignore_patterns("__pycache__"))
     declaration = jobs_dir / JOB / "job.yaml"
-    declaration.write_text(declaration.read_text() + "environments:\n  prod: {number_of_workers: 20}\n")
+    declaration.write_text(
+        declaration.read_text()
+        + "environments:\n  prod: {number_of_workers: 20}\n"
+        + "python_modules: [pyyaml==6.0.2]\n"
+    )
+    script = jobs_dir / JOB / "main.py"
+    script.write_text("import yaml  # noqa: F401\n" + script.read_text())
     return declarations.load_jobs(jobs_dir)
 
 
@@ -106,3 +118,23 @@ def test_prod_override_shows_in_prods_plan_only(plans):
         ]
         == 2
     )
+
+
+def test_python_modules_are_content_hashed_wheels_installed_without_an_index(plans):
+    arguments = planned_job(plans["prod"])["default_arguments"]
+    uris = arguments["--additional-python-modules"].split(",")
+    assert len(uris) == 1
+    match = re.fullmatch(
+        r"s3://acme-glue-etl-prod-artifacts/jobs/customers_clean/python/([0-9a-f]{64})/"
+        r"(PyYAML-6\.0\.2-cp311-cp311-manylinux[^/]*x86_64\.whl)",
+        uris[0],
+    )
+    assert match, uris[0]
+    wheel = next(WHEEL_CACHE.rglob(match[2]))
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == match[1]
+    assert arguments["--python-modules-installer-option"] == "--no-index"
+    other = ADDRESS.replace(JOB, "orders_daily_revenue")
+    other_arguments = next(rc for rc in plans["prod"]["resource_changes"] if rc["address"] == other)["change"]["after"][
+        "default_arguments"
+    ]
+    assert "--additional-python-modules" not in other_arguments
