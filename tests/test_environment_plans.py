@@ -69,7 +69,7 @@ def jobs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, declarations.Job
         + "python_modules: [pyyaml==6.0.2]\n"
     )
     script = jobs_dir / JOB / "main.py"
-    script.write_text("import yaml  # noqa: F401\n" + script.read_text())
+    script.write_text(script.read_text() + "\nimport yaml  # noqa: E402, F401  (the declared module)\n")
     return declarations.load_jobs(jobs_dir)
 
 
