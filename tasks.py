@@ -100,6 +100,19 @@ def rollback(c, to, env="local"):
     commands.rollback(env, c.config, to)
 
 
+@task(
+    iterable=["job_name"],
+    help={
+        "env": ENV_HELP,
+        "job_name": "the Glue job's name in the account (repeatable)",
+        "all": "every Glue job of the account not in jobs/ yet",
+    },
+)
+def adopt(c, env="local", job_name=None, all=False):  # `all`: the flag is --all
+    """Write jobs/NAME/ for Glue jobs made elsewhere; the next plan imports them instead of creating copies."""
+    commands.adopt(env, c.config, job_name or [], all)
+
+
 @task(help={"env": ENV_HELP})
 def bootstrap(c, env="local"):
     """Create what must exist before the main plan: state and artifacts buckets (once per account)."""
@@ -125,6 +138,20 @@ def local_status(c):
 
 
 ns = Collection(
-    test, lint, validate, run_local, new_job, package, upload, plan, apply, deploy, smoke, drift, rollback, bootstrap
+    test,
+    lint,
+    validate,
+    run_local,
+    new_job,
+    package,
+    upload,
+    plan,
+    apply,
+    deploy,
+    smoke,
+    drift,
+    rollback,
+    adopt,
+    bootstrap,
 )
 ns.add_collection(Collection("local", local_up, local_down, local_status))

@@ -57,7 +57,16 @@ def changes(plan: dict[str, Any]) -> list[Change]:
 
 
 def counts(plan: dict[str, Any]) -> Counter[str]:
-    return Counter(c.action for c in changes(plan) if c.action not in ("no-op", "read"))
+    tally = Counter(c.action for c in changes(plan) if c.action not in ("no-op", "read"))
+    imported = imports(plan)
+    if imported:
+        tally["import"] = len(imported)
+    return tally
+
+
+def imports(plan: dict[str, Any]) -> list[str]:
+    """Addresses Terraform takes into state from the account (import blocks, e.g. of adopted jobs)."""
+    return sorted(rc["address"] for rc in plan.get("resource_changes", []) if (rc.get("change") or {}).get("importing"))
 
 
 def _short(value: str | None) -> str:
@@ -107,8 +116,9 @@ def render(plan: dict[str, Any], env: str, commit: str, title: str = "Plan") -> 
     if not tally:
         lines.append("**No changes.** The infrastructure matches the code.")
     else:
+        imported = f"{tally['import']} to import, " if tally["import"] else ""
         lines.append(
-            f"**{tally['create']} to add, {tally['update']} to change, "
+            f"**{imported}{tally['create']} to add, {tally['update']} to change, "
             f"{tally['delete']} to destroy, {tally['replace']} to replace.**"
         )
     danger = dangerous(plan)
@@ -122,6 +132,10 @@ def render(plan: dict[str, Any], env: str, commit: str, title: str = "Plan") -> 
     drift = drifted(plan)
     if drift:
         lines += ["", "**Changed outside Terraform (drift):**", *[f"- `{d}`" for d in drift]]
+    imported_addresses = imports(plan)
+    if imported_addresses:
+        lines += ["", "**Imported from the account** (existing resources Terraform takes over):"]
+        lines += [f"- `{address}`" for address in imported_addresses]
     code = job_code_changes(plan)
     if code:
         lines += ["", "**Job code**", "", "| job | artifact | from | to |", "|---|---|---|---|"]

@@ -174,6 +174,14 @@ variable "jobs" {
       bucket = string
       prefix = string
     }))
+    # Set for a job taken over from an account by `invoke adopt`: its existing names, and whether
+    # this environment is the one it came from (there, import blocks take it into state).
+    adopted = optional(object({
+      job_name         = string
+      schedule_trigger = optional(string)
+      upstream_trigger = optional(string)
+      import           = bool
+    }))
   }))
   default = {}
 

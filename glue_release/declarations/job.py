@@ -66,6 +66,16 @@ class EnvironmentSettings:
 
 
 @dataclass(frozen=True)
+class Adoption:
+    """Where an adopted job came from, and its names there (``adopted:`` in job.yaml)."""
+
+    environment: str
+    job_name: str
+    schedule_trigger: str | None = None
+    upstream_trigger: str | None = None
+
+
+@dataclass(frozen=True)
 class JobDeclaration:
     name: str
     folder: Path
@@ -87,6 +97,7 @@ class JobDeclaration:
     environments: dict[str, EnvironmentSettings] = field(default_factory=dict)
     schedule_enabled: bool | None = None  # None: the environment's schedules_enabled decides
     environment: str | None = None  # set by for_env: whose overrides are applied
+    adopted: Adoption | None = None
 
     @property
     def script(self) -> Path:
@@ -206,6 +217,8 @@ def resolve(folder: Path, spec: JobFile, environments: typing.Collection[str] | 
             if arg in TERRAFORM_SET_ARGUMENTS:
                 raise field_error(path, where, f"is set by Terraform ({TERRAFORM_SET_ARGUMENTS[arg]}); rename it")
         env_settings[env] = EnvironmentSettings(**override.model_dump())
+    if spec.adopted is not None and spec.adopted.environment not in environments:
+        raise field_error(path, "adopted.environment", f"unknown environment; known: {', '.join(environments)}")
     job = JobDeclaration(
         name=name,
         folder=folder,
@@ -224,6 +237,7 @@ def resolve(folder: Path, spec: JobFile, environments: typing.Collection[str] | 
         outputs={a: Location(loc.bucket, loc.prefix) for a, loc in spec.outputs.items()},
         python_modules=tuple(spec.python_modules),
         environments=env_settings,
+        adopted=Adoption(**spec.adopted.model_dump()) if spec.adopted else None,
     )
     return dataclasses.replace(job, smoke=smoke_spec(job, spec.smoke))
 

@@ -240,6 +240,21 @@ class EnvironmentOverride(_Section):
     )
 
 
+# -- adopted jobs --------------------------------------------------------------------------
+
+
+GlueName = Annotated[StrictStr, Field(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+class Adopted(_Section):
+    """A job taken over from an account by ``invoke adopt``: it keeps its names there."""
+
+    environment: StrictStr = Field(description="The environment it was adopted from; Terraform imports it there.")
+    job_name: GlueName
+    schedule_trigger: GlueName | None = None
+    upstream_trigger: GlueName | None = None
+
+
 # -- the declaration ---------------------------------------------------------------------
 
 
@@ -265,4 +280,5 @@ class JobFile(_Section):
     environments: dict[Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_-]*$")], EnvironmentOverride] = Field(
         {}, description="Overrides per environment (local, dev, test, prod)."
     )
+    adopted: Adopted | None = Field(None, description="Written by `invoke adopt`: the job's existing names.")
     smoke: SmokeSection = SmokeSection()

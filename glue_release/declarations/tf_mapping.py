@@ -49,4 +49,12 @@ def job_variable(job: JobDeclaration) -> dict[str, Any]:
         "arguments": dict(job.arguments),
         "inputs": {k: {"bucket": v.bucket, "prefix": v.prefix} for k, v in job.inputs.items()},
         "outputs": {k: {"bucket": v.bucket, "prefix": v.prefix} for k, v in job.outputs.items()},
+        "adopted": None
+        if job.adopted is None
+        else {
+            "job_name": job.adopted.job_name,
+            "schedule_trigger": job.adopted.schedule_trigger,
+            "upstream_trigger": job.adopted.upstream_trigger,
+            "import": job.environment == job.adopted.environment,
+        },
     }

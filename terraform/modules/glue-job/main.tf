@@ -78,7 +78,7 @@ resource "aws_glue_job" "this" {
 resource "aws_glue_trigger" "schedule" {
   count = var.schedule == null ? 0 : 1
 
-  name     = "${var.name}-schedule"
+  name     = coalesce(var.schedule_trigger_name, "${var.name}-schedule")
   type     = "SCHEDULED"
   schedule = var.schedule
 

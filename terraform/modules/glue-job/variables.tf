@@ -186,6 +186,12 @@ variable "schedule" {
   }
 }
 
+variable "schedule_trigger_name" {
+  description = "Name of the scheduled trigger; null for \"<name>-schedule\" (set for a trigger adopted from an account)."
+  type        = string
+  default     = null
+}
+
 variable "schedule_enabled" {
   description = "Whether the scheduled trigger is active (environments without schedules create it deactivated)."
   type        = bool
