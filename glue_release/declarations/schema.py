@@ -22,7 +22,11 @@ SCHEMA_ID = "https://glue-release.invalid/schemas/job.schema.json"
 
 def modeline(job_yaml: Path, schema_file: Path = SCHEMA_FILE) -> str:
     """The yaml-language-server comment for ``job_yaml``, with the schema's path relative to it."""
-    relative = Path(*[".."] * (len(job_yaml.parent.relative_to(REPO_ROOT).parts))) / schema_file.relative_to(REPO_ROOT)
+    try:
+        depth = len(job_yaml.parent.resolve().relative_to(REPO_ROOT).parts)
+    except ValueError:  # a jobs folder elsewhere (tests, a rollback checkout): laid out as jobs/<job>/ too
+        depth = 2
+    relative = Path(*[".."] * depth) / schema_file.relative_to(REPO_ROOT)
     return f"# yaml-language-server: $schema={relative.as_posix()}"
 
 
