@@ -13,10 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
 
-from glue_release import adopt, aws, commands, declarations, release
-from glue_release.adopt.mapping import folder_name, map_job
+from glue_release import aws, commands, declarations, release
 from glue_release.emulator import free_port
 from glue_release.errors import UserError
 from glue_release.settings import Settings
@@ -142,27 +140,3 @@ def test_adopting_again_converges(jobs_dir, config, capsys):
     assert "legacy-extract" in printed and "(already adopted)" in printed
     with pytest.raises(UserError, match=r"no Glue job 'nope' in local; jobs there: legacy-extract, legacy-load"):
         commands.adopt("local", config, ["nope"], False, jobs_dir=jobs_dir)
-
-
-# -- mapping alone (no emulator needed, but kept with its end-to-end test) ------------------------
-
-
-def test_folder_names_are_python_package_names():
-    assert folder_name("Legacy-Extract v2") == "legacy_extract_v2"
-    assert folder_name("2024-load") == "job_2024_load"
-
-
-def test_unusual_definitions_are_listed_not_dropped():
-    job = {
-        "Name": "odd",
-        "Command": {"Name": "pythonshell", "ScriptLocation": "s3://b/k.py"},
-        "MaxCapacity": 10.0,
-        "Connections": {"Connections": ["vpc-db"]},
-        "DefaultArguments": {"--Mixed-Case": "x", "--extra-py-files": "s3://b/lib.zip"},
-    }
-    mapped = map_job(job, [], "prod", {})
-    notes = " | ".join(mapped.unmapped)
-    for expected in ("connections vpc-db", "command pythonshell", "--Mixed-Case", "--extra-py-files", "MaxCapacity"):
-        assert expected in notes, notes
-    assert yaml.safe_load(yaml.safe_dump(mapped.declaration))["adopted"] == {"environment": "prod", "job_name": "odd"}
-    assert adopt.summary([]) == ""
