@@ -4,10 +4,11 @@ from pathlib import Path
 
 from invoke import Collection, Exit
 
-from glue_release import commands
-from glue_release.cli import check_project_config, task
+from glue_release.cli import check_project_config, lazy_module, task
 
 check_project_config(Path(__file__).with_name("invoke.yaml"))  # before invoke reads it
+# Imported on first use: `invoke validate` must not pay for boto3 and Terraform's wrapper.
+commands = lazy_module("glue_release.commands")
 
 ENV_HELP = "environment: local (the emulator, default), dev, test or prod"
 VERBOSE_HELP = "show Terraform's full output (default: a progress line; the output is in build/ENV/logs/)"
@@ -45,6 +46,14 @@ def run_local(c, job, arg=None):
 def new_job(c, name):
     """Scaffold jobs/NAME: declaration, entrypoint, transforms, a passing test and sample data."""
     commands.new_job(name)
+
+
+@task
+def validate(c):
+    """Check every jobs/*/job.yaml and the rules across jobs (cycles, overlapping outputs); no AWS, no build."""
+    from glue_release.declarations.validate import validate as check
+
+    print(check())
 
 
 @task(help={"env": ENV_HELP})
@@ -143,6 +152,19 @@ def unlock(c, env="local", yes=False):
     commands.unlock(env, c.config, yes=yes)
 
 
+@task(
+    iterable=["job_name"],
+    help={
+        "env": ENV_HELP,
+        "job_name": "the Glue job's name in the account (repeatable)",
+        "all": "every Glue job of the account not in jobs/ yet",
+    },
+)
+def adopt(c, env="local", job_name=None, all=False):  # `all`: the flag is --all
+    """Write jobs/NAME/ for Glue jobs made elsewhere; the next plan imports them instead of creating copies."""
+    commands.adopt(env, c.config, job_name or [], all)
+
+
 @task(help={"env": ENV_HELP})
 def status(c, env="local"):
     """What is deployed: commit, each job's artifact and the commit that built it, last runs, changes not applied."""
@@ -170,6 +192,7 @@ def local_status(c):
 ns = Collection(
     test,
     lint,
+    validate,
     run_local,
     new_job,
     package,
@@ -180,6 +203,7 @@ ns = Collection(
     smoke,
     drift,
     rollback,
+    adopt,
     bootstrap,
     status,
     unlock,

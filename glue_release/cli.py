@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import importlib
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,3 +41,13 @@ def check_project_config(path: Path) -> None:
         check_config_file(path)
     except UserError as exc:
         raise SystemExit(f"error: {exc}") from None
+
+
+def lazy_module(name: str) -> types.ModuleType:
+    """A stand-in for module ``name`` that imports it on first attribute access (keeps `invoke` start-up light)."""
+
+    class Lazy(types.ModuleType):
+        def __getattr__(self, attr: str) -> Any:
+            return getattr(importlib.import_module(name), attr)
+
+    return Lazy(name)

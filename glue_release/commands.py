@@ -280,6 +280,18 @@ def status(env: str, config: Mapping[str, Any]) -> None:
     print(job_status.render(env, rows, manifest.git_commit))
 
 
+def adopt(env: str, config: Mapping[str, Any], names: list[str], every: bool, jobs_dir: Path = JOBS_DIR) -> None:
+    """Write jobs/<job>/ for Glue jobs already in the account; the next plan imports them (nothing changes there)."""
+    from glue_release import adopt as adoption
+
+    settings = settings_for(env, config)
+    _connect(settings, start_emulator=False)
+    results = adoption.adopt(settings, names, every, jobs_dir)
+    print(f"adopted from {env}:")
+    print(adoption.summary(results))
+    print(f"next: ./dev validate, then ./dev plan --env {env} (plan.md lists the imports)")
+
+
 def bootstrap(env: str, config: Mapping[str, Any]) -> None:
     settings = settings_for(env, config)
     with release.env_lock(settings):

@@ -137,9 +137,35 @@ def kill_group(proc: subprocess.Popen[str]) -> None:
 
 def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path) -> LocalRun:
     """Run the job from the source tree on its sample data, writing under ``output_root``."""
+    _check_runnable(job)
     if output_root.exists():
         shutil.rmtree(output_root)
     output_root.mkdir(parents=True)
     args = job_arguments(job, output_root, overrides)
     outputs = {name: Path(args[name]) for name in job.outputs}
-    return run_script(job.script, job.name, args, outputs, python_path=[JOBS_DIR])
+    return run_script(job.script, job.name, args, outputs, python_path=[JOBS_DIR, *python_modules_path(job)])
+
+
+def _check_runnable(job: JobDeclaration) -> None:
+    """A script written for Glue (e.g. adopted) imports ``awsglue``; say so instead of a traceback when it's missing."""
+    import importlib.util
+
+    from glue_release.dependencies.imports import imported_modules
+
+    if not job.script.is_file() or "awsglue" not in imported_modules(job.script):
+        return
+    if importlib.util.find_spec("awsglue") is None:
+        raise UserError(
+            f"{job.name}: main.py imports awsglue, which this checkout cannot provide locally yet (the awsglue "
+            "layer of glue_runtime); it still packages and deploys, and runs on Glue"
+        )
+
+
+def python_modules_path(job: JobDeclaration) -> list[Path]:
+    """The job's declared wheels, installed once per wheel set, for its ``sys.path`` (empty without any)."""
+    if not job.python_modules:
+        return []
+    from glue_release.dependencies.local_env import site_dir
+
+    site = site_dir(job.python_modules)
+    return [site] if site else []

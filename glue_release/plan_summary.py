@@ -79,7 +79,16 @@ def changes(plan: dict[str, Any]) -> list[Change]:
 
 
 def counts(plan: dict[str, Any]) -> Counter[str]:
-    return Counter(c.action for c in changes(plan) if c.action not in ("no-op", "read"))
+    tally = Counter(c.action for c in changes(plan) if c.action not in ("no-op", "read"))
+    imported = imports(plan)
+    if imported:
+        tally["import"] = len(imported)
+    return tally
+
+
+def imports(plan: dict[str, Any]) -> list[str]:
+    """Addresses Terraform takes into state from the account (import blocks, e.g. of adopted jobs)."""
+    return sorted(rc["address"] for rc in plan.get("resource_changes", []) if (rc.get("change") or {}).get("importing"))
 
 
 def _short(value: str | None) -> str:
@@ -259,8 +268,9 @@ def render(plan: dict[str, Any], env: str, commit: str, title: str = "Plan", rev
     if not tally:
         head.append("**No changes.** The infrastructure matches the code.")
     else:
+        imported = f"{tally['import']} to import, " if tally["import"] else ""
         head.append(
-            f"**{tally['create']} to add, {tally['update']} to change, "
+            f"**{imported}{tally['create']} to add, {tally['update']} to change, "
             f"{tally['delete']} to destroy, {tally['replace']} to replace.**"
         )
     danger = dangerous(plan)
@@ -275,6 +285,10 @@ def render(plan: dict[str, Any], env: str, commit: str, title: str = "Plan", rev
     drift = drifted(plan)
     if drift:
         head += ["", "**Changed outside Terraform (drift):**", *[f"- `{d}`" for d in drift]]
+    imported_addresses = imports(plan)
+    if imported_addresses:
+        head += ["", "**Imported from the account** (existing resources Terraform takes over):"]
+        head += [f"- `{address}`" for address in imported_addresses]
     resources: list[str] = []
     if tally:
         order = {"delete": 0, "replace": 1, "update": 2, "create": 3}
@@ -292,3 +306,37 @@ def render(plan: dict[str, Any], env: str, commit: str, title: str = "Plan", rev
         ("resource list", resources),
     ]
     return _fit(sections, MAX_SUMMARY)
+
+
+def effective_table(settings: dict[str, dict[str, Any]], env: str) -> str:
+    """Each job's sizing and schedule as sent to Terraform for ``env``; ``*`` marks a job.yaml override for it.
+
+    The environment's tfvars may still cap workers (``max_number_of_workers``, ``worker_type_override``).
+    """
+    lines = [
+        f"**Job settings in `{env}`** (`*`: set by the job's `environments.{env}`)",
+        "",
+        "| job | worker type | workers | timeout (min) | schedule |",
+        "|---|---|---|---|---|",
+    ]
+    for name, job in sorted(settings.items()):
+        changed = set(job.get("overridden") or [])
+
+        def cell(key: str, text: object, changed: set[str] = changed) -> str:
+            return f"{text} *" if key in changed else str(text)
+
+        if job.get("schedule"):
+            state = {True: "on", False: "off", None: "environment default"}[job.get("schedule_enabled")]
+            schedule = cell("schedule_enabled", f"`{job['schedule']}` ({state})")
+        else:
+            schedule = "—"
+        sizing = [cell(key, job[key]) for key in ("worker_type", "number_of_workers", "timeout_minutes")]
+        lines.append(f"| `{name}` | {' | '.join(sizing)} | {schedule} |")
+    arguments = sorted(
+        f"`{name}`: {', '.join(a.removeprefix('arguments.') for a in job['overridden'] if a.startswith('arguments.'))}"
+        for name, job in settings.items()
+        if any(a.startswith("arguments.") for a in job.get("overridden") or [])
+    )
+    if arguments:
+        lines += ["", f"Arguments overridden in `{env}`: " + "; ".join(arguments)]
+    return "\n".join(lines) + "\n"

@@ -161,7 +161,7 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
 def package_env(
     settings: Settings, jobs: dict[str, JobDeclaration], runtime_dir: Path = RUNTIME_DIR, commit: str | None = None
 ) -> Manifest:
-    return package(jobs, settings.build_dir, runtime_dir, commit)
+    return package(jobs, settings.build_dir, runtime_dir, commit, env=settings.env)
 
 
 @contextmanager
@@ -231,7 +231,11 @@ def plan_env(
             s3=aws.client(settings, "s3"),
             allow=allow,
         )
-    summary.write_text(plan_summary.render(plan, settings.env, manifest.git_commit, title, review))
+    text = plan_summary.render(plan, settings.env, manifest.git_commit, title, review)
+    effective = settings.build_dir / "effective.json"
+    if effective.exists():  # written by package: what this environment's jobs are sized and scheduled as
+        text += "\n" + plan_summary.effective_table(json.loads(effective.read_text()), settings.env)
+    summary.write_text(text)
     if review is not None and review.blocking:
         plan_file.unlink(missing_ok=True)
         raise UserError(gate.message(review.blocking, settings.env))

@@ -10,11 +10,15 @@ from glue_release.declarations import JOB_NAME_RE, load_job
 from glue_release.errors import UserError
 
 JOB_YAML = """\
+# yaml-language-server: $schema=../../schemas/job.schema.json
 description: {name} (describe what it does, for the Glue console and the plan review)
 worker_type: G.1X
 number_of_workers: 2
 timeout_minutes: 30
 # schedule: "cron(0 4 * * ? *)"   # or: depends_on: [another_job]
+# python_modules: [pyyaml==6.0.2]  # pinned third-party packages the job imports
+# environments:                    # what differs per environment, e.g.
+#   prod: {{number_of_workers: 10}}
 arguments:
   min_quantity: "1"
 inputs:

@@ -21,7 +21,8 @@ locals {
 
   jobs = {
     for name, job in var.jobs : name => {
-      aws_name         = "${var.name_prefix}-${name}"
+      # A job adopted from an account (`invoke adopt`) keeps its name there; others are "<prefix>-<job>".
+      aws_name         = try(job.adopted.job_name, null) != null ? job.adopted.job_name : "${var.name_prefix}-${name}"
       log_group_prefix = "${local.log_group_root}/${name}"
       temp_prefix      = "${name}/"
 
@@ -146,6 +147,9 @@ module "glue_job" {
     "s3://${var.artifacts_bucket_name}/${var.artifacts.jobs[each.key].module_key}",
   ]
   temp_dir = "s3://${module.data_lake.buckets["temp"].id}/${local.jobs[each.key].temp_prefix}"
+  additional_python_modules = [
+    for key in var.artifacts.jobs[each.key].python_module_keys : "s3://${var.artifacts_bucket_name}/${key}"
+  ]
 
   arguments = merge(
     each.value.arguments,
@@ -161,8 +165,10 @@ module "glue_job" {
   log_retention_days     = var.log_retention_days
   log_kms_key_arn        = module.data_lake.kms_key_arn
 
-  schedule         = each.value.schedule
-  schedule_enabled = var.schedules_enabled
+  schedule              = each.value.schedule
+  schedule_trigger_name = try(each.value.adopted.schedule_trigger, null)
+  # The job's own setting for this environment (job.yaml `environments:`) wins over the environment's.
+  schedule_enabled = coalesce(each.value.schedule_enabled, var.schedules_enabled)
 
   # The role's policy must be in place before the job can be started by a trigger.
   depends_on = [module.job_role]
@@ -173,7 +179,7 @@ module "glue_job" {
 resource "aws_glue_trigger" "upstream_succeeded" {
   for_each = { for name, job in var.jobs : name => job if length(job.depends_on) > 0 }
 
-  name              = "${local.jobs[each.key].aws_name}-on-upstream"
+  name              = try(each.value.adopted.upstream_trigger, null) != null ? each.value.adopted.upstream_trigger : "${local.jobs[each.key].aws_name}-on-upstream"
   type              = "CONDITIONAL"
   enabled           = true
   start_on_creation = true

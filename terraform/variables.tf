@@ -178,6 +178,7 @@ variable "jobs" {
     max_concurrent_runs = number
     bookmarks           = bool
     schedule            = string
+    schedule_enabled    = optional(bool)
     depends_on          = list(string)
     arguments           = map(string)
     inputs = map(object({
@@ -187,6 +188,14 @@ variable "jobs" {
     outputs = map(object({
       bucket = string
       prefix = string
+    }))
+    # Set for a job taken over from an account by `invoke adopt`: its existing names, and whether
+    # this environment is the one it came from (there, import blocks take it into state).
+    adopted = optional(object({
+      job_name         = string
+      schedule_trigger = optional(string)
+      upstream_trigger = optional(string)
+      import           = bool
     }))
   }))
   default = {}
@@ -268,8 +277,9 @@ variable "artifacts" {
   type = object({
     library_key = string
     jobs = map(object({
-      script_key = string
-      module_key = string
+      script_key         = string
+      module_key         = string
+      python_module_keys = optional(list(string), [])
     }))
   })
   default = {
@@ -286,8 +296,9 @@ variable "artifacts" {
     condition = alltrue([
       for name, a in var.artifacts.jobs :
       startswith(a.script_key, "jobs/${name}/") && endswith(a.script_key, ".py") &&
-      startswith(a.module_key, "jobs/${name}/") && endswith(a.module_key, ".zip")
+      startswith(a.module_key, "jobs/${name}/") && endswith(a.module_key, ".zip") &&
+      alltrue([for k in a.python_module_keys : startswith(k, "jobs/${name}/python/") && endswith(k, ".whl")])
     ])
-    error_message = "Each job's script_key (.py) and module_key (.zip) must lie under jobs/<job>/."
+    error_message = "Each job's script_key (.py), module_key (.zip) and python_module_keys (.whl, under python/) must lie under jobs/<job>/."
   }
 }

@@ -19,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from glue_release.local_run import run_script
+from glue_release.local_run import python_modules_path, run_script
 from glue_release.smoke import s3io
 from glue_release.smoke.glue_runs import GlueRuns, JobRun
 from glue_release.smoke.report import SUCCEEDED, TERMINAL_STATES, JobResult
@@ -66,7 +66,7 @@ class LocalRunner:
             deployed.glue_name,
             argv_args,
             outputs={},
-            python_path=libraries,
+            python_path=[*libraries, *python_modules_path(run.planned.job)],
             echo=False,
             timeout_s=max(1.0, run.timeout_s - (clock() - started)),
         )

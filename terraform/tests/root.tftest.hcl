@@ -281,3 +281,40 @@ run "rejects_unknown_environment" {
 
   expect_failures = [var.environment]
 }
+
+run "a_job_turns_its_schedule_off_in_one_environment" {
+  command = plan
+
+  variables {
+    schedules_enabled = true
+    jobs = {
+      customers_clean = {
+        description         = "Clean customer records"
+        glue_version        = "5.0"
+        worker_type         = "G.1X"
+        number_of_workers   = 2
+        timeout_minutes     = 30
+        max_retries         = 0
+        max_concurrent_runs = 1
+        bookmarks           = false
+        schedule            = "cron(0 3 * * ? *)"
+        schedule_enabled    = false
+        depends_on          = []
+        arguments           = {}
+        inputs              = {}
+        outputs             = { output_path = { bucket = "curated", prefix = "customers_clean/" } }
+      }
+    }
+    artifacts = {
+      library_key = "lib/0a1b/glue_runtime.zip"
+      jobs = {
+        customers_clean = { script_key = "jobs/customers_clean/c0ffee/main.py", module_key = "jobs/customers_clean/c0ffee/customers_clean.zip" }
+      }
+    }
+  }
+
+  assert {
+    condition     = module.glue_job["customers_clean"].schedule_trigger.enabled == false
+    error_message = "A job's schedule_enabled = false must win over the environment's schedules_enabled = true."
+  }
+}

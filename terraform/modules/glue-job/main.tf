@@ -18,6 +18,12 @@ locals {
     "--enable-glue-datacatalog"          = "true"
   }
 
+  # Declared wheels only, from the artifacts bucket: --no-index keeps pip off the internet (VPC jobs have none).
+  python_module_arguments = length(var.additional_python_modules) == 0 ? {} : {
+    "--additional-python-modules"       = join(",", var.additional_python_modules)
+    "--python-modules-installer-option" = "--no-index"
+  }
+
   declared_arguments = { for k, v in var.arguments : "--${k}" => v }
 }
 
@@ -54,7 +60,7 @@ resource "aws_glue_job" "this" {
     max_concurrent_runs = var.max_concurrent_runs
   }
 
-  default_arguments = merge(local.declared_arguments, local.platform_arguments)
+  default_arguments = merge(local.declared_arguments, local.platform_arguments, local.python_module_arguments)
 
   tags = var.tags
 
@@ -72,7 +78,7 @@ resource "aws_glue_job" "this" {
 resource "aws_glue_trigger" "schedule" {
   count = var.schedule == null ? 0 : 1
 
-  name     = "${var.name}-schedule"
+  name     = coalesce(var.schedule_trigger_name, "${var.name}-schedule")
   type     = "SCHEDULED"
   schedule = var.schedule
 

@@ -112,6 +112,17 @@ variable "extra_py_files" {
   }
 }
 
+variable "additional_python_modules" {
+  description = "S3 URIs of the wheels of the job's third-party Python packages (--additional-python-modules); Glue installs exactly these, without a package index."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for m in var.additional_python_modules : can(regex("^s3://[^/]+/.+\\.whl$", m))])
+    error_message = "Each additional_python_modules entry must be an s3:// URI of a .whl file."
+  }
+}
+
 variable "temp_dir" {
   description = "S3 URI of the job's temporary directory (--TempDir)."
   type        = string
@@ -173,6 +184,12 @@ variable "schedule" {
     condition     = var.schedule == null || can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", var.schedule))
     error_message = "The schedule must be a six-field cron expression such as \"cron(0 3 * * ? *)\"."
   }
+}
+
+variable "schedule_trigger_name" {
+  description = "Name of the scheduled trigger; null for \"<name>-schedule\" (set for a trigger adopted from an account)."
+  type        = string
+  default     = null
 }
 
 variable "schedule_enabled" {

@@ -136,3 +136,30 @@ run "rejects_invalid_worker_type" {
 
   expect_failures = [var.worker_type]
 }
+
+run "python_modules_install_from_the_given_wheels_only" {
+  command = plan
+
+  variables {
+    additional_python_modules = ["s3://acme-artifacts/jobs/customers_clean/python/0a1b/PyYAML-6.0.2-cp311-cp311-manylinux_2_17_x86_64.whl"]
+  }
+
+  assert {
+    condition     = aws_glue_job.this.default_arguments["--additional-python-modules"] == var.additional_python_modules[0]
+    error_message = "The declared wheels must be passed to Glue as --additional-python-modules."
+  }
+
+  assert {
+    condition     = aws_glue_job.this.default_arguments["--python-modules-installer-option"] == "--no-index"
+    error_message = "pip on Glue must not reach a package index (jobs in a VPC have no internet)."
+  }
+}
+
+run "no_python_modules_no_installer_arguments" {
+  command = plan
+
+  assert {
+    condition     = !contains(keys(aws_glue_job.this.default_arguments), "--additional-python-modules")
+    error_message = "Without python_modules the job gets no --additional-python-modules."
+  }
+}
