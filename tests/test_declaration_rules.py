@@ -255,7 +255,7 @@ def test_main_py_that_is_a_folder_is_refused(tmp_path):
     folder = write_job(tmp_path, "good")
     (folder / "main.py").unlink()
     (folder / "main.py").mkdir()
-    with pytest.raises(UserError, match=r"good: missing main\.py, the script Glue runs \(a file\)"):
+    with pytest.raises(UserError, match=r"good/main\.py is a directory; it must be the script file Glue runs"):
         load(tmp_path)
 
 
