@@ -303,3 +303,32 @@ def test_a_fifty_job_plan_fits_a_pull_request_comment_and_says_what_was_cut():
     text = plan_summary.render({"resource_changes": changes}, "prod", "c" * 40)
     assert len(text) < 65_536
     assert "Cut to fit a pull-request comment" in text and "changed attributes" in text
+
+
+def test_cost_rows_use_the_declared_expected_minutes_and_chained_runs(tmp_path):
+    from glue_release.declarations import load_jobs
+    from glue_release.paths import JOBS_DIR
+    from glue_release.review import assemble
+
+    jobs = load_jobs(JOBS_DIR)
+    plan = {
+        "resource_changes": [
+            rc(
+                f'module.glue_job["{name}"].aws_glue_job.this',
+                "aws_glue_job",
+                ["update"],
+                {"name": name, "worker_type": "G.1X", "number_of_workers": 2, "timeout": 60},
+                {"name": name, "worker_type": "G.1X", "number_of_workers": 4, "timeout": 60},
+            )
+            for name in ("orders_daily_revenue", "revenue_rolling_7d")
+        ]
+    }
+    rows = {c.job: c for c in assemble.costs(plan, jobs, "eu-west-1")}
+    minutes = jobs["orders_daily_revenue"].expected_minutes
+    assert minutes is not None
+    price = cost.prices()["regions"]["eu-west-1"]["STANDARD"]
+    assert rows["orders_daily_revenue"].delta == pytest.approx(2 * minutes / 60 * 30 * price)
+    assert f"{minutes:g} min expected" in rows["orders_daily_revenue"].basis
+    # Chained after orders_daily_revenue: as many runs as its upstream, the timeout as the bound.
+    assert rows["revenue_rolling_7d"].basis.startswith("30 runs/month")
+    assert "≤ timeout" in rows["revenue_rolling_7d"].basis

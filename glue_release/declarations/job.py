@@ -84,6 +84,7 @@ class JobDeclaration:
     worker_type: str = "G.1X"
     number_of_workers: int = 2
     timeout_minutes: int = 30
+    expected_minutes: float | None = None  # for the plan's cost estimate only
     max_retries: int = 0
     max_concurrent_runs: int = 1
     bookmarks: bool = False
@@ -227,6 +228,7 @@ def resolve(folder: Path, spec: JobFile, environments: typing.Collection[str] | 
         worker_type=spec.worker_type,
         number_of_workers=spec.number_of_workers,
         timeout_minutes=spec.timeout_minutes,
+        expected_minutes=spec.expected_minutes,
         max_retries=spec.max_retries,
         max_concurrent_runs=spec.max_concurrent_runs,
         bookmarks=spec.bookmarks,

@@ -268,6 +268,9 @@ class JobFile(_Section):
     worker_type: WorkerType = "G.1X"
     number_of_workers: Workers = 2
     timeout_minutes: TimeoutMinutes = 30
+    expected_minutes: Annotated[float, Field(gt=0, le=2880)] | None = Field(
+        None, description="Typical minutes per run, for the plan's cost estimate (default: the timeout, an upper bound)."
+    )
     max_retries: Annotated[StrictInt, Field(ge=0, le=10)] = 0
     max_concurrent_runs: Annotated[StrictInt, Field(ge=1, le=1000)] = 1
     bookmarks: StrictBool = False
