@@ -8,10 +8,16 @@ from glue_release.cli import task
 ENV_HELP = "environment: local (the emulator, default), dev, test or prod"
 
 
-@task(help={"unit": "only the fast tests (jobs and tool), no emulator, Terraform or extra Spark processes"})
-def test(c, unit=False):
+@task(
+    iterable=["job"],
+    help={
+        "unit": "only the fast tests (jobs and tool), no emulator, Terraform or extra Spark processes",
+        "job": "only this job's tests, jobs/NAME/ (repeatable)",
+    },
+)
+def test(c, unit=False, job=None):
     """Run every test: job transforms, the release tool, Terraform modules, the emulator end to end."""
-    commands.test(unit=unit)
+    commands.test(unit=unit, jobs=job or [])
 
 
 @task

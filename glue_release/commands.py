@@ -37,18 +37,25 @@ def run_local(job_name: str, arg_pairs: list[str]) -> None:
         print(f"  {name:<24} {'no data' if rows is None else f'{rows} rows':>10}  {folder}")
 
 
-def new_job(name: str) -> None:
-    folder = scaffold.new_job(name, JOBS_DIR)
-    print(f"created {folder.relative_to(REPO_ROOT)}/: edit job.yaml, transforms.py and its test, then:")
-    print(f"  invoke test --unit && invoke run-local --job {name}")
+def new_job(name: str, jobs_dir: Path = JOBS_DIR) -> None:
+    folder = scaffold.new_job(name, jobs_dir)
+    print(f"created {shown(folder)}/: edit job.yaml, transforms.py and its test, then:")
+    print(f"  ./dev test --job {name} && ./dev run-local --job {name} && ./dev deploy")
 
 
-def test(unit: bool = False) -> None:
-    """pytest over jobs/ and tests/; ``unit`` leaves out what needs the emulator or extra JVMs."""
+def pytest_command(unit: bool = False, jobs: list[str] | None = None, jobs_dir: Path = JOBS_DIR) -> list[str]:
+    """pytest over jobs/ and tests/, or only the named jobs' folders; ``unit`` leaves out emulator and extra JVMs."""
     cmd = [sys.executable, "-m", "pytest"]
     if unit:
         cmd += ["-m", "not emulator and not slow and not terraform"]
-    result = subprocess.run(cmd, cwd=REPO_ROOT)
+    if jobs:
+        known = declarations.load_jobs(jobs_dir)
+        cmd += [str(declarations.select_job(known, name).folder) for name in dict.fromkeys(jobs)]
+    return cmd
+
+
+def test(unit: bool = False, jobs: list[str] | None = None) -> None:
+    result = subprocess.run(pytest_command(unit, jobs), cwd=REPO_ROOT)
     if result.returncode != 0:
         raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")
 
