@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from glue_release import aws, declarations, local_run, release, scaffold, stamps
+from glue_release import aws, declarations, local_run, preview, release, scaffold, stamps
 from glue_release.errors import UserError
 from glue_release.packaging import Manifest
 from glue_release.paths import BUILD_DIR, JOBS_DIR, REPO_ROOT
@@ -30,7 +30,11 @@ def run_local(job_name: str, arg_pairs: list[str]) -> None:
     print(f"\n{job.name} wrote:")
     for name, folder in run.outputs.items():
         rows = run.rows.get(name)
-        print(f"  {name:<24} {'no data' if rows is None else f'{rows} rows':>10}  {folder}")
+        print(f"  {name:<24} {'no data' if rows is None else f'{rows} rows':>10}  {shown(folder)}")
+        if name in run.previews:
+            print(preview.table(*run.previews[name]))
+            if rows and rows > len(run.previews[name][1]):
+                print(f"    … first {len(run.previews[name][1])} of {rows} rows")
 
 
 def new_job(name: str, jobs_dir: Path = JOBS_DIR) -> None:

@@ -8,13 +8,15 @@ import shutil
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from glue_release import preview
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR, REPO_ROOT
 
+PREVIEW_ROWS = 5
 ROWS_LINE = re.compile(r"^rows (?P<name>\w+)=(?P<rows>\d+|none)$")
 
 
@@ -26,6 +28,7 @@ class LocalRun:
     outputs: dict[str, Path]
     log: list[str]  # what the script printed, when not echoed
     timed_out: bool = False  # killed after ``timeout_s``; returncode is then the kill signal's
+    previews: dict[str, tuple[list[str], list[list[str | None]]]] = field(default_factory=dict)  # columns, rows
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -69,6 +72,7 @@ def run_script(
     python_path: list[Path],
     echo: bool = True,
     timeout_s: float | None = None,
+    preview_rows: int = 0,
 ) -> LocalRun:
     """Run ``script`` in a fresh Python process (its own JVM), as ``__main__``; parse its row counts.
 
@@ -80,10 +84,11 @@ def run_script(
         cmd += ["--path", str(entry)]
     for name, folder in outputs.items():
         cmd += ["--count", f"{name}={folder}"]
-    cmd += ["--", *to_argv(job_name, args)]
+    cmd += ["--preview", str(preview_rows), "--", *to_argv(job_name, args)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=None if echo else subprocess.STDOUT, text=True, env=env)
     rows: dict[str, int | None] = {}
+    previews: dict[str, tuple[list[str], list[list[str | None]]]] = {}
     log: list[str] = []
     timed_out = threading.Event()
     timer: threading.Timer | None = None
@@ -100,8 +105,11 @@ def run_script(
     try:
         for line in proc.stdout:
             match = ROWS_LINE.match(line.strip())
+            shown = preview.decode(line.strip())
             if match:
                 rows[match["name"]] = None if match["rows"] == "none" else int(match["rows"])
+            elif shown is not None:
+                previews[shown[0]] = (shown[1], shown[2])
             elif echo:
                 print(line, end="")
             else:
@@ -115,15 +123,23 @@ def run_script(
             proc.kill()
             proc.wait()
     return LocalRun(
-        job=job_name, returncode=returncode, rows=rows, outputs=outputs, log=log, timed_out=timed_out.is_set()
+        job=job_name,
+        returncode=returncode,
+        rows=rows,
+        outputs=outputs,
+        log=log,
+        timed_out=timed_out.is_set(),
+        previews=previews,
     )
 
 
-def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path) -> LocalRun:
-    """Run the job from the source tree on its sample data, writing under ``output_root``."""
+def run_local(
+    job: JobDeclaration, overrides: dict[str, str], output_root: Path, preview_rows: int = PREVIEW_ROWS
+) -> LocalRun:
+    """Run the job from the source tree on its sample data, writing under ``output_root``; read back the first rows."""
     if output_root.exists():
         shutil.rmtree(output_root)
     output_root.mkdir(parents=True)
     args = job_arguments(job, output_root, overrides)
     outputs = {name: Path(args[name]) for name in job.outputs}
-    return run_script(job.script, job.name, args, outputs, python_path=[JOBS_DIR])
+    return run_script(job.script, job.name, args, outputs, python_path=[JOBS_DIR], preview_rows=preview_rows)

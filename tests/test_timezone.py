@@ -19,7 +19,7 @@ from glue_release.paths import REPO_ROOT
 NEW_YORK = "America/New_York"
 
 # What a job or test does with timestamps: Python datetimes in, Spark functions, Python values out.
-PROBE = '''
+PROBE = """
 import datetime as dt, json, sys, time
 from pyspark.sql import functions as F
 
@@ -42,7 +42,7 @@ else:  # a job script, as run-local and local smoke runs start it
     from glue_runtime import job_context, resolve_args
     with job_context(resolve_args(sys.argv)) as ctx:
         probe(ctx.spark)
-'''
+"""
 
 EXPECTED = {
     "jvm": "UTC",

@@ -12,6 +12,8 @@ smoke:
       min_rows: 1
       max_rows: 100
       columns: {customer_id: bigint, email: string, country: null}   # Spark type, or null for any type
+    rejects_path:
+      max_ratio_of: {input: orders_path, ratio: 0.5}   # at most 0.5 x the rows of that input's sample
   check: smoke_check.py        # a module in the job folder: def check(outputs: dict[str, DataFrame]) -> list[str]
 ```
 
@@ -31,7 +33,7 @@ from glue_release.paths import REPO_ROOT
 
 SECTION_FIELDS = {"inputs", "arguments", "checks", "check"}
 INPUT_FIELDS = {"sample"}
-CHECK_FIELDS = {"has_data", "min_rows", "max_rows", "columns"}
+CHECK_FIELDS = {"has_data", "min_rows", "max_rows", "columns", "max_ratio_of"}
 # Spark's simpleString names; the aliases are what people write from the DDL or the Python API.
 TYPE_ALIASES = {
     "long": "bigint",
@@ -51,11 +53,13 @@ class OutputCheck:
     min_rows: int | None = None
     max_rows: int | None = None
     columns: dict[str, str | None] = field(default_factory=dict)  # name -> Spark simpleString, None: any type
+    max_ratio_of: tuple[str, float] | None = None  # (input argument, ratio): rows <= ratio x that input's sample rows
 
     @property
     def count(self) -> int:
         """How many checks this output gets, for the report's "checks passed" column."""
-        return int(self.has_data) + (self.min_rows is not None) + (self.max_rows is not None) + len(self.columns)
+        bounds = (self.min_rows is not None) + (self.max_rows is not None) + (self.max_ratio_of is not None)
+        return int(self.has_data) + bounds + len(self.columns)
 
 
 @dataclass(frozen=True)
@@ -164,13 +168,32 @@ def parse_smoke(job: JobDeclaration) -> SmokeSpec:
         if not has_data and (min_rows or 0) > 0:
             raise f.fail(f"{where}.has_data", "is false, but min_rows asks for rows")
         checks[arg] = OutputCheck(
-            has_data=has_data, min_rows=min_rows, max_rows=max_rows, columns=_columns(f, spec.get("columns"), where)
+            has_data=has_data,
+            min_rows=min_rows,
+            max_rows=max_rows,
+            columns=_columns(f, spec.get("columns"), where),
+            max_ratio_of=_ratio_of(f, spec.get("max_ratio_of"), f"{where}.max_ratio_of", samples),
         )
 
     check_module = None
     if section.get("check") is not None:
         check_module = f.file_in_job(section["check"], "check", want_py=True)
     return SmokeSpec(job=job.name, samples=samples, arguments=arguments, checks=checks, check_module=check_module)
+
+
+def _ratio_of(f: _SmokeField, value: Any, where: str, samples: dict[str, Path]) -> tuple[str, float] | None:
+    """``{input: ARG, ratio: R}``: a bound relative to how many rows the smoke run fed in (e.g. rejects)."""
+    if value is None:
+        return None
+    spec = f.mapping(value, where)
+    f.unknown(spec, {"input", "ratio"}, where)
+    arg, ratio = spec.get("input"), spec.get("ratio")
+    if arg not in samples:
+        with_sample = ", ".join(sorted(samples)) or "(none)"
+        raise f.fail(f"{where}.input", f"must name an input with a sample; inputs with one: {with_sample}")
+    if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 <= ratio <= 1:
+        raise f.fail(f"{where}.ratio", f"must be a number from 0 to 1, got {ratio!r}")
+    return str(arg), float(ratio)
 
 
 def _columns(f: _SmokeField, value: Any, where: str) -> dict[str, str | None]:
