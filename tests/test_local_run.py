@@ -71,7 +71,7 @@ def test_new_job_scaffold_passes_its_own_tests(tmp_path, spark, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     tests = importlib.import_module("widget_counts.tests.test_transforms")
     test_functions = [getattr(tests, n) for n in dir(tests) if n.startswith("test_")]
-    assert len(test_functions) == 2
+    assert len(test_functions) == 3
     for test in test_functions:
         test(spark)
     assert (folder / "main.py").read_text().count("widget_counts.transforms") == 1
