@@ -21,10 +21,16 @@ def _config(c, verbose):
     return c.config
 
 
-@task(help={"unit": "only the fast tests (jobs and tool), no emulator, Terraform or extra Spark processes"})
-def test(c, unit=False):
+@task(
+    iterable=["job"],
+    help={
+        "unit": "only the fast tests (jobs and tool), no emulator, Terraform or extra Spark processes",
+        "job": "only this job's tests, jobs/NAME/ (repeatable)",
+    },
+)
+def test(c, unit=False, job=None):
     """Run every test: job transforms, the release tool, Terraform modules, the emulator end to end."""
-    commands.test(unit=unit)
+    commands.test(unit=unit, jobs=job or [])
 
 
 @task

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from glue_release import aws, declarations, local_run, release, scaffold
+from glue_release import aws, declarations, local_run, preview, release, scaffold, stamps
 from glue_release.errors import UserError
 from glue_release.packaging import Manifest
 from glue_release.paths import BUILD_DIR, JOBS_DIR, REPO_ROOT
 from glue_release.settings import Settings, load_settings
 from glue_release.smoke import run_smoke
 from glue_release.stages import StageRun
-
-UNIT_TEST_INPUTS = ("jobs", "glue_runtime", "glue_release", "tests", "conftest.py", "pyproject.toml")
-
 
 # -- develop -------------------------------------------------------------------------
 
@@ -34,25 +30,36 @@ def run_local(job_name: str, arg_pairs: list[str]) -> None:
     print(f"\n{job.name} wrote:")
     for name, folder in run.outputs.items():
         rows = run.rows.get(name)
-        print(f"  {name:<24} {'no data' if rows is None else f'{rows} rows':>10}  {folder}")
+        print(f"  {name:<24} {'no data' if rows is None else f'{rows} rows':>10}  {shown(folder)}")
+        if name in run.previews:
+            print(preview.table(*run.previews[name]))
+            if rows and rows > len(run.previews[name][1]):
+                print(f"    … first {len(run.previews[name][1])} of {rows} rows")
 
 
-def new_job(name: str) -> None:
-    folder = scaffold.new_job(name, JOBS_DIR)
-    print(f"created {folder.relative_to(REPO_ROOT)}/: edit job.yaml, transforms.py and its test, then:")
-    print(f"  invoke test --unit && invoke run-local --job {name}")
+def new_job(name: str, jobs_dir: Path = JOBS_DIR) -> None:
+    folder = scaffold.new_job(name, jobs_dir)
+    print(f"created {shown(folder)}/: edit job.yaml, transforms.py and its test, then:")
+    print(f"  ./dev test --job {name} && ./dev run-local --job {name} && ./dev deploy")
 
 
-def test(unit: bool = False) -> None:
-    """pytest over jobs/ and tests/; ``unit`` leaves out what needs the emulator or extra JVMs."""
+def pytest_command(unit: bool = False, jobs: list[str] | None = None, jobs_dir: Path = JOBS_DIR) -> list[str]:
+    """pytest over jobs/ and tests/, or only the named jobs' folders; ``unit`` leaves out emulator and extra JVMs."""
     cmd = [sys.executable, "-m", "pytest"]
     if unit:
         cmd += ["-m", "not emulator and not slow and not terraform"]
-    else:
+    if jobs:
+        known = declarations.load_jobs(jobs_dir)
+        cmd += [str(declarations.select_job(known, name).folder) for name in dict.fromkeys(jobs)]
+    elif not unit:
         # Two workers: the end-to-end tests (one xdist group, tests/conftest.py) spend most of their time
         # waiting on Terraform and the emulator; the other worker runs the rest meanwhile.
         cmd += ["--numprocesses=2", "--dist=loadgroup"]
-    result = subprocess.run(cmd, cwd=REPO_ROOT)
+    return cmd
+
+
+def test(unit: bool = False, jobs: list[str] | None = None) -> None:
+    result = subprocess.run(pytest_command(unit, jobs), cwd=REPO_ROOT)
     if result.returncode != 0:
         raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")
 
@@ -63,21 +70,10 @@ def lint(config: Mapping[str, Any]) -> None:
     run_lint(config.get("provider_mirror") or None)
 
 
-def _sources_digest() -> str:
-    digest = hashlib.sha256()
-    for name in UNIT_TEST_INPUTS:
-        root = REPO_ROOT / name
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for file in files:
-            if "__pycache__" not in file.parts:
-                digest.update(str(file.relative_to(REPO_ROOT)).encode() + b"\0" + file.read_bytes())
-    return digest.hexdigest()
-
-
-def unit_tests_once() -> str:
-    """Unit tests, skipped when nothing they cover changed since they last passed."""
-    stamp = BUILD_DIR / "unit-tests.passed"
-    digest = _sources_digest()
+def unit_tests_once(repo: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> str:
+    """Unit tests, skipped when nothing they read (see ``stamps.tests_digest``) changed since they last passed."""
+    stamp = build_dir / "unit-tests.passed"
+    digest = stamps.tests_digest(repo)
     if stamp.exists() and stamp.read_text() == digest:
         return "passed before on these sources"
     test(unit=True)
@@ -343,26 +339,27 @@ def _smoke(
     only: list[str] | None = None,
     timeout_s: float = 900,
 ) -> None:
+    proved = None if only else _deployment_digest(settings, jobs)  # taken before the run: what it then proves
     report = run_smoke(settings, jobs, only=only or None, timeout_s=timeout_s)
     print(report.table())
     if not report.ok:
         raise UserError("a smoke run failed; its errors are shown above")
-    if not only:
-        _smoke_stamp(settings).write_text(_deployment_digest(settings))
+    if proved is not None:
+        _smoke_stamp(settings).write_text(proved)
 
 
 def _smoke_stamp(settings: Settings) -> Path:
     return settings.build_dir / "smoke.passed"
 
 
-def _deployment_digest(settings: Settings) -> str:
-    """What a smoke run proved: the deployed declarations and artifacts (the var file Terraform applied)."""
-    return hashlib.sha256((settings.build_dir / "release.tfvars.json").read_bytes()).hexdigest()
+def _deployment_digest(settings: Settings, jobs: dict[str, declarations.JobDeclaration]) -> str:
+    """What a smoke run proves: the deployment, smoke specs, check files, samples (see ``stamps.smoke_digest``)."""
+    return stamps.smoke_digest(settings.build_dir / "release.tfvars.json", jobs)
 
 
 def smoke_stage(run: StageRun, settings: Settings, jobs: dict[str, declarations.JobDeclaration], applied: bool) -> None:
     stamp = _smoke_stamp(settings)
-    if not applied and stamp.exists() and stamp.read_text() == _deployment_digest(settings):
+    if not applied and stamp.exists() and stamp.read_text() == _deployment_digest(settings, jobs):
         run.skip("smoke", "passed before on this exact deployment")
         return
     stamp.unlink(missing_ok=True)

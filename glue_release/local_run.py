@@ -10,13 +10,15 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from glue_release import preview
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR, REPO_ROOT
 
+PREVIEW_ROWS = 5
 ROWS_LINE = re.compile(r"^rows (?P<name>\w+)=(?P<rows>\d+|none)$")
 
 
@@ -28,6 +30,7 @@ class LocalRun:
     outputs: dict[str, Path]
     log: list[str]  # what the script printed, when not echoed
     timed_out: bool = False  # killed after ``timeout_s``; returncode is then the kill signal's
+    previews: dict[str, tuple[list[str], list[list[str | None]]]] = field(default_factory=dict)  # columns, rows
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -71,6 +74,7 @@ def run_script(
     python_path: list[Path],
     echo: bool = True,
     timeout_s: float | None = None,
+    preview_rows: int = 0,
 ) -> LocalRun:
     """Run ``script`` in a fresh Python process (its own JVM), as ``__main__``; parse its row counts.
 
@@ -84,7 +88,7 @@ def run_script(
         cmd += ["--path", str(entry)]
     for name, folder in outputs.items():
         cmd += ["--count", f"{name}={folder}"]
-    cmd += ["--", *to_argv(job_name, args)]
+    cmd += ["--preview", str(preview_rows), "--", *to_argv(job_name, args)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.Popen(
         cmd,
@@ -95,6 +99,7 @@ def run_script(
         start_new_session=True,
     )
     rows: dict[str, int | None] = {}
+    previews: dict[str, tuple[list[str], list[list[str | None]]]] = {}
     log: list[str] = []
     assert proc.stdout is not None
     stdout = proc.stdout
@@ -102,8 +107,11 @@ def run_script(
     def read() -> None:
         for line in stdout:
             match = ROWS_LINE.match(line.strip())
+            shown = preview.decode(line.strip())
             if match:
                 rows[match["name"]] = None if match["rows"] == "none" else int(match["rows"])
+            elif shown is not None:
+                previews[shown[0]] = (shown[1], shown[2])
             elif echo:
                 print(line, end="")
             else:
@@ -126,7 +134,15 @@ def run_script(
         kill_group(proc)
         proc.wait()
         reader.join()
-    return LocalRun(job=job_name, returncode=returncode, rows=rows, outputs=outputs, log=log, timed_out=timed_out)
+    return LocalRun(
+        job=job_name,
+        returncode=returncode,
+        rows=rows,
+        outputs=outputs,
+        log=log,
+        timed_out=timed_out,
+        previews=previews,
+    )
 
 
 def kill_group(proc: subprocess.Popen[str]) -> None:
@@ -135,15 +151,24 @@ def kill_group(proc: subprocess.Popen[str]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path) -> LocalRun:
-    """Run the job from the source tree on its sample data, writing under ``output_root``."""
+def run_local(
+    job: JobDeclaration, overrides: dict[str, str], output_root: Path, preview_rows: int = PREVIEW_ROWS
+) -> LocalRun:
+    """Run the job from the source tree on its sample data, writing under ``output_root``; read back the first rows."""
     _check_runnable(job)
     if output_root.exists():
         shutil.rmtree(output_root)
     output_root.mkdir(parents=True)
     args = job_arguments(job, output_root, overrides)
     outputs = {name: Path(args[name]) for name in job.outputs}
-    return run_script(job.script, job.name, args, outputs, python_path=[JOBS_DIR, *python_modules_path(job)])
+    return run_script(
+        job.script,
+        job.name,
+        args,
+        outputs,
+        python_path=[JOBS_DIR, *python_modules_path(job)],
+        preview_rows=preview_rows,
+    )
 
 
 def _check_runnable(job: JobDeclaration) -> None:

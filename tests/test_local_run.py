@@ -28,6 +28,12 @@ def test_run_local_runs_each_sample_job_and_counts_rows(job):
     job_outputs = declarations.load_jobs()[job].outputs
     assert set(counts) == set(job_outputs), result.stdout
     assert all(rows > 0 for rows in counts.values()), result.stdout
+    # Each output's first rows follow as a table: a header of its columns, a rule, at most 5 rows.
+    tables = re.findall(r"^    (\S.*)\n    (-+(?:-\+-+)*)\n((?:    .*\n)+)", result.stdout, re.M)
+    assert len(tables) == len(job_outputs), result.stdout
+    for (_header, _rule, body), rows in zip(tables, counts.values(), strict=True):
+        shown = [line for line in body.splitlines() if not line.strip().startswith("…")]
+        assert len(shown) == min(rows, 5), result.stdout
 
 
 @pytest.mark.slow
@@ -65,7 +71,7 @@ def test_new_job_scaffold_passes_its_own_tests(tmp_path, spark, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     tests = importlib.import_module("widget_counts.tests.test_transforms")
     test_functions = [getattr(tests, n) for n in dir(tests) if n.startswith("test_")]
-    assert len(test_functions) == 2
+    assert len(test_functions) == 3
     for test in test_functions:
         test(spark)
     assert (folder / "main.py").read_text().count("widget_counts.transforms") == 1

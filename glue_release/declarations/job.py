@@ -38,11 +38,13 @@ class OutputCheck:
     min_rows: int | None = None
     max_rows: int | None = None
     columns: dict[str, str | None] = field(default_factory=dict)  # name -> Spark simpleString, None: any type
+    max_ratio_of: tuple[str, float] | None = None  # (input argument, ratio): rows <= ratio x that input's sample rows
 
     @property
     def count(self) -> int:
         """How many checks this output gets, for the report's "checks passed" column."""
-        return int(self.has_data) + (self.min_rows is not None) + (self.max_rows is not None) + len(self.columns)
+        bounds = (self.min_rows is not None) + (self.max_rows is not None) + (self.max_ratio_of is not None)
+        return int(self.has_data) + bounds + len(self.columns)
 
 
 @dataclass(frozen=True)
@@ -297,8 +299,22 @@ def smoke_spec(job: JobDeclaration, section: SmokeSection) -> SmokeSpec:
                 f"smoke.checks.{arg}",
                 f"{arg} is not an output of this job; outputs: {', '.join(job.outputs) or '(none)'}",
             )
+        ratio_of = None
+        if check.max_ratio_of is not None:
+            if check.max_ratio_of.input not in samples:
+                with_sample = ", ".join(sorted(samples)) or "(none)"
+                raise field_error(
+                    decl,
+                    f"smoke.checks.{arg}.max_ratio_of.input",
+                    f"must name an input with a sample; inputs with one: {with_sample}",
+                )
+            ratio_of = (check.max_ratio_of.input, float(check.max_ratio_of.ratio))
         checks[arg] = OutputCheck(
-            has_data=check.has_data, min_rows=check.min_rows, max_rows=check.max_rows, columns=dict(check.columns)
+            has_data=check.has_data,
+            min_rows=check.min_rows,
+            max_rows=check.max_rows,
+            columns=dict(check.columns),
+            max_ratio_of=ratio_of,
         )
     check_module = None
     if section.check is not None:

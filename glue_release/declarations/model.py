@@ -195,6 +195,13 @@ class SmokeInput(_Section):
     sample: StrictStr | None = Field(None, description="Sample file or folder for smoke runs, in the job folder.")
 
 
+class RatioOf(_Section):
+    """A bound relative to what the smoke run fed in: e.g. rejects at most a fraction of the orders."""
+
+    input: Annotated[StrictStr, Field(description="An input argument of the job that has a sample.")]
+    ratio: Annotated[float, Field(ge=0, le=1, description="At most this many output rows per sample row.")]
+
+
 class SmokeCheck(_Section):
     has_data: StrictBool = True
     min_rows: Annotated[StrictInt, Field(ge=0)] | None = None
@@ -204,6 +211,9 @@ class SmokeCheck(_Section):
         BeforeValidator(_columns),
         Field(description="Column name -> Spark type (null: any type); a list of names checks presence only."),
     ] = {}
+    max_ratio_of: RatioOf | None = Field(
+        None, description="At most `ratio` x the rows of `input`'s sample (e.g. a rejects output)."
+    )
 
     @model_validator(mode="after")
     def _rows_agree(self) -> SmokeCheck:
@@ -269,7 +279,8 @@ class JobFile(_Section):
     number_of_workers: Workers = 2
     timeout_minutes: TimeoutMinutes = 30
     expected_minutes: Annotated[float, Field(gt=0, le=2880)] | None = Field(
-        None, description="Typical minutes per run, for the plan's cost estimate (default: the timeout, an upper bound)."
+        None,
+        description="Typical minutes per run, for the plan's cost estimate (default: the timeout, an upper bound).",
     )
     max_retries: Annotated[StrictInt, Field(ge=0, le=10)] = 0
     max_concurrent_runs: Annotated[StrictInt, Field(ge=1, le=1000)] = 1
