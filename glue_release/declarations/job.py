@@ -205,8 +205,9 @@ def resolve(folder: Path, spec: JobFile, environments: typing.Collection[str] | 
                 path, f"arguments.{arg}", f"is set by Terraform ({TERRAFORM_SET_ARGUMENTS[arg]}); rename it"
             )
     for arg, loc in spec.inputs.items():
-        if loc.sample is not None:
-            _file_in_job(path, folder, loc.sample, f"inputs.{arg}.sample")
+        # A sample may be shared by several jobs (e.g. ../_shared/customers.csv); it only has to exist.
+        if loc.sample is not None and not (folder / loc.sample).exists():
+            raise field_error(path, f"inputs.{arg}.sample", f"{loc.sample} does not exist in {shown(folder)}")
     if environments is None:
         environments = known_environments()
     env_settings: dict[str, EnvironmentSettings] = {}
