@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from glue_release import glue_local
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR, REPO_ROOT
@@ -69,6 +70,7 @@ def run_script(
     python_path: list[Path],
     echo: bool = True,
     timeout_s: float | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> LocalRun:
     """Run ``script`` in a fresh Python process (its own JVM), as ``__main__``; parse its row counts.
 
@@ -82,6 +84,7 @@ def run_script(
         cmd += ["--count", f"{name}={folder}"]
     cmd += ["--", *to_argv(job_name, args)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
+    env.update(extra_env or {})
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=None if echo else subprocess.STDOUT, text=True, env=env)
     rows: dict[str, int | None] = {}
     log: list[str] = []
@@ -124,6 +127,15 @@ def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path)
     if output_root.exists():
         shutil.rmtree(output_root)
     output_root.mkdir(parents=True)
-    args = job_arguments(job, output_root, overrides)
+    args = {**glue_local.bookmark_argument(job), **job_arguments(job, output_root, overrides)}
     outputs = {name: Path(args[name]) for name in job.outputs}
-    return run_script(job.script, job.name, args, outputs, python_path=[JOBS_DIR])
+    # awsglue-style scripts get local_glue's awsglue and its settings (s3 mapping, catalog, bookmarks).
+    settings = glue_local.local_settings(job, output_root).write(output_root / "glue_local.json")
+    return run_script(
+        job.script,
+        job.name,
+        args,
+        outputs,
+        python_path=[JOBS_DIR, glue_local.LOCAL_GLUE_DIR],
+        extra_env={glue_local.CONFIG_ENV: str(settings)},
+    )
