@@ -122,7 +122,7 @@ def run_script(
     )
 
 
-def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path) -> LocalRun:
+def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path, echo: bool = True) -> LocalRun:
     """Run the job from the source tree on its sample data, writing under ``output_root``."""
     if output_root.exists():
         shutil.rmtree(output_root)
@@ -137,5 +137,6 @@ def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path)
         args,
         outputs,
         python_path=[JOBS_DIR, glue_local.LOCAL_GLUE_DIR],
+        echo=echo,
         extra_env={glue_local.CONFIG_ENV: str(settings)},
     )

@@ -18,14 +18,16 @@ from glue_release.glue_local import LOCAL_GLUE_DIR
 if str(LOCAL_GLUE_DIR) not in sys.path:
     sys.path.insert(0, str(LOCAL_GLUE_DIR))
 
-from awsglue import NotAvailableLocally, transforms  # noqa: E402
-from awsglue._local import configure  # noqa: E402
-from awsglue.context import GlueContext  # noqa: E402
-from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection  # noqa: E402
-from awsglue.job import Job  # noqa: E402
-from awsglue.utils import GlueArgumentError, getResolvedOptions  # noqa: E402
+from awsglue import NotAvailableLocally, transforms
+from awsglue._local import configure
+from awsglue.context import GlueContext
+from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection
+from awsglue.job import Job
+from awsglue.utils import GlueArgumentError, getResolvedOptions
 
-GET_RESOLVED_OPTIONS = "https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-crawler-pyspark-extensions-get-resolved-options.html"
+GET_RESOLVED_OPTIONS = (
+    "https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-crawler-pyspark-extensions-get-resolved-options.html"
+)
 MIGRATING_60 = "https://docs.aws.amazon.com/glue/latest/dg/migrating-version-60.html"
 
 
@@ -33,7 +35,12 @@ MIGRATING_60 = "https://docs.aws.amazon.com/glue/latest/dg/migrating-version-60.
 def glue(spark, tmp_path):
     """A GlueContext whose s3://bucket is tmp_path/bucket; settings reset afterwards."""
     (tmp_path / "bucket").mkdir()
-    configure(s3={"bucket": str(tmp_path / "bucket")}, catalog_dir=str(tmp_path / "catalog"), bookmarks_dir=str(tmp_path / "bm"), glue_version="5.0")
+    configure(
+        s3={"bucket": str(tmp_path / "bucket")},
+        catalog_dir=str(tmp_path / "catalog"),
+        bookmarks_dir=str(tmp_path / "bm"),
+        glue_version="5.0",
+    )
     yield GlueContext(spark.sparkContext)
     configure()
 
@@ -93,7 +100,9 @@ def test_apply_mapping_drops_unmapped_nests_dotted_targets_and_matches_case_inse
             ("s.x", "string", "score", "double"),
         ],
     ).toDF()
-    expected = spark.createDataFrame([Row(person=Row(name="ann", age=7), score=1.5)], "person struct<name:string,age:int>, score double")
+    expected = spark.createDataFrame(
+        [Row(person=Row(name="ann", age=7), score=1.5)], "person struct<name:string,age:int>, score double"
+    )
     assert_df_equality(out, expected, ignore_nullable=True)
 
 
@@ -131,7 +140,10 @@ def test_resolve_choice_specs_and_choice_are_exclusive(medicare):
 
 
 def test_resolve_choice_match_catalog_casts_to_the_catalog_type(medicare, tmp_path):
-    write(tmp_path / "catalog" / "db" / "t.yaml", "location: s3://bucket/m/\nformat: csv\ncolumns:\n  - {name: provider id, type: bigint}\n")
+    write(
+        tmp_path / "catalog" / "db" / "t.yaml",
+        "location: s3://bucket/m/\nformat: csv\ncolumns:\n  - {name: provider id, type: bigint}\n",
+    )
     out = medicare.resolveChoice(choice="match_catalog", database="db", table_name="t").toDF()
     assert out.schema["provider id"].dataType.simpleString() == "bigint"
 
@@ -177,7 +189,7 @@ def test_csv_options(glue, tmp_path):
         "s3", {"paths": ["s3://bucket/c/"]}, "csv", {"withHeader": True, "separator": "|", "quoteChar": "'"}
     )
     assert [r.asDict() for r in frame.toDF().collect()] == [{"a": "x|y", "b": 2}]
-    write(tmp_path / "bucket" / "d" / "a.csv", "skip,me\n1,\"two\nlines\"\n")
+    write(tmp_path / "bucket" / "d" / "a.csv", 'skip,me\n1,"two\nlines"\n')
     frame = glue.create_dynamic_frame.from_options(
         "s3", {"paths": ["s3://bucket/d/a.csv"]}, "csv", {"skipFirst": True, "multiLine": True}
     )
@@ -186,7 +198,9 @@ def test_csv_options(glue, tmp_path):
 
 def test_json_path_and_multiline(glue, tmp_path):
     write(tmp_path / "bucket" / "j" / "a.json", json.dumps({"records": [{"k": 1}, {"k": 2}]}, indent=2))
-    frame = glue.create_dynamic_frame.from_options("s3", {"paths": ["s3://bucket/j/"]}, "json", {"jsonPath": "$.records[*]"})
+    frame = glue.create_dynamic_frame.from_options(
+        "s3", {"paths": ["s3://bucket/j/"]}, "json", {"jsonPath": "$.records[*]"}
+    )
     assert sorted(r.k for r in frame.toDF().collect()) == [1, 2]
     write(tmp_path / "bucket" / "k" / "a.json", '[{"k": 3},\n {"k": 4}]')
     frame = glue.create_dynamic_frame.from_options("s3", {"paths": ["s3://bucket/k/"]}, "json", {"multiLine": True})
@@ -269,7 +283,9 @@ def test_unimplemented_apis_raise_one_clear_error(glue, medicare):
 def _bookmarked_run(glue, option: str) -> int:
     job = Job(glue)
     job.init("bm_job", {"job_bookmark_option": option})
-    frame = glue.create_dynamic_frame.from_options("s3", {"paths": ["s3://bucket/in/"]}, "json", transformation_ctx="src")
+    frame = glue.create_dynamic_frame.from_options(
+        "s3", {"paths": ["s3://bucket/in/"]}, "json", transformation_ctx="src"
+    )
     rows = frame.count()
     job.commit()
     return rows

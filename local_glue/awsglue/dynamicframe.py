@@ -529,13 +529,18 @@ class DynamicFrameReader:
         files = _io.list_files(paths, _io.truthy(opts.get("recurse", False)), _io.as_list(opts.get("exclusions")))
         return self._frame(files, format or "", dict(format_options or {}), transformation_ctx, push_down_predicate)
 
-    def _frame(self, files: list[str], fmt: str, fmt_options: dict, ctx: str, predicate: str) -> DynamicFrame:
+    def _frame(
+        self, files: list[str], fmt: str, fmt_options: dict, ctx: str, predicate: str, lowercase: bool = False
+    ) -> DynamicFrame:
         from awsglue._bookmarks import active
 
         session = active()
         if ctx and session is not None:
             files = session.select(ctx, files)
         df, choices = _io.read(self._glue_context.spark_session, files, fmt, fmt_options)
+        if lowercase:  # Data Catalog column names are lower case; a catalog read sees the data by those names
+            choices = {k.lower(): v for k, v in choices.items()}
+            df = df.toDF(*[c.lower() for c in df.columns])
         if predicate:
             df = df.where(predicate)
         return DynamicFrame(df, self._glue_context, ctx, choices)
@@ -561,7 +566,12 @@ class DynamicFrameReader:
         extra = dict(additional_options or {})
         files = _io.list_files([table.local_path()], True, _io.as_list(extra.get("exclusions")))
         return self._frame(
-            files, table.format, {**table.format_options, **extra}, transformation_ctx, push_down_predicate
+            files,
+            table.format,
+            {**table.format_options, **extra},
+            transformation_ctx,
+            push_down_predicate,
+            lowercase=True,
         )
 
     def from_rdd(
