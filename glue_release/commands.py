@@ -37,8 +37,8 @@ def run_local(job_name: str, arg_pairs: list[str]) -> None:
         print(f"  {name:<24} {'no data' if rows is None else f'{rows} rows':>10}  {folder}")
 
 
-def new_job(name: str) -> None:
-    folder = scaffold.new_job(name, JOBS_DIR)
+def new_job(name: str, style: str = "runtime") -> None:
+    folder = scaffold.new_job(name, JOBS_DIR, style=style)
     print(f"created {folder.relative_to(REPO_ROOT)}/: edit job.yaml, transforms.py and its test, then:")
     print(f"  invoke test --unit && invoke run-local --job {name}")
 
