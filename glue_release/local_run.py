@@ -14,7 +14,8 @@ from pathlib import Path
 from glue_release import glue_local
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
-from glue_release.paths import JOBS_DIR, REPO_ROOT
+from glue_release.glue_local.bookmark_check import check_bookmarks
+from glue_release.paths import REPO_ROOT
 
 ROWS_LINE = re.compile(r"^rows (?P<name>\w+)=(?P<rows>\d+|none)$")
 
@@ -122,21 +123,32 @@ def run_script(
     )
 
 
-def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path, echo: bool = True) -> LocalRun:
-    """Run the job from the source tree on its sample data, writing under ``output_root``."""
+def run_local(
+    job: JobDeclaration,
+    overrides: dict[str, str],
+    output_root: Path,
+    echo: bool = True,
+    bookmarks_dir: Path | None = None,
+) -> LocalRun:
+    """Run the job from the source tree on its sample data, writing under ``output_root``.
+
+    Bookmark state (awsglue-style jobs) is kept in ``bookmarks_dir`` (default build/local-run/bookmarks).
+    """
+    check_bookmarks(job)
     if output_root.exists():
         shutil.rmtree(output_root)
     output_root.mkdir(parents=True)
     args = {**glue_local.bookmark_argument(job), **job_arguments(job, output_root, overrides)}
     outputs = {name: Path(args[name]) for name in job.outputs}
     # awsglue-style scripts get local_glue's awsglue and its settings (s3 mapping, catalog, bookmarks).
-    settings = glue_local.local_settings(job, output_root).write(output_root / "glue_local.json")
+    settings = glue_local.local_settings(job, output_root, bookmarks_dir=bookmarks_dir)
+    settings_file = settings.write(output_root / "glue_local.json")
     return run_script(
         job.script,
         job.name,
         args,
         outputs,
-        python_path=[JOBS_DIR, glue_local.LOCAL_GLUE_DIR],
+        python_path=[job.folder.parent, glue_local.LOCAL_GLUE_DIR],
         echo=echo,
-        extra_env={glue_local.CONFIG_ENV: str(settings)},
+        extra_env={glue_local.CONFIG_ENV: str(settings_file)},
     )

@@ -52,7 +52,9 @@ def read_local_file(job: JobDeclaration) -> dict[str, Any]:
     return data
 
 
-def local_settings(job: JobDeclaration, output_root: Path, env: str = "local-run") -> LocalSettings:
+def local_settings(
+    job: JobDeclaration, output_root: Path, env: str = "local-run", bookmarks_dir: Path | None = None
+) -> LocalSettings:
     """Settings for one local run of ``job``: a bucket mapped to null gets a fresh folder under ``output_root``."""
     data = read_local_file(job)
     s3: dict[str, str] = {}
@@ -69,7 +71,7 @@ def local_settings(job: JobDeclaration, output_root: Path, env: str = "local-run
     return LocalSettings(
         s3=s3,
         catalog_dir=str(catalog),
-        bookmarks_dir=str(BUILD_DIR / env / "bookmarks"),
+        bookmarks_dir=str(bookmarks_dir or BUILD_DIR / env / "bookmarks"),
         glue_version=job.glue_version,
         env=env,
     )

@@ -63,7 +63,7 @@ TRANSFORMS_PY = '''\
 from __future__ import annotations
 
 from awsglue.dynamicframe import DynamicFrame
-from awsglue.transforms import ApplyMapping
+from awsglue.transforms import ApplyMapping, Filter
 
 MAPPINGS = [
     ("id", "long", "id", "long"),
@@ -75,7 +75,7 @@ MAPPINGS = [
 def transform(frame: DynamicFrame, min_quantity: int) -> DynamicFrame:
     """Rows with at least ``min_quantity`` items, typed as MAPPINGS says (other columns dropped)."""
     typed = ApplyMapping.apply(frame=frame, mappings=MAPPINGS)
-    return DynamicFrame.fromDF(typed.toDF().where(f"quantity >= {{min_quantity}}"), frame.glue_ctx, "kept")
+    return Filter.apply(frame=typed, f=lambda record: record["quantity"] >= min_quantity)
 '''
 
 TEST_PY = """\

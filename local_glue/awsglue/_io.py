@@ -166,6 +166,8 @@ def write(df: DataFrame, path: str, fmt: str, options: dict[str, Any], partition
         not_available(f"format {fmt!r}", f"local writes support {', '.join(FORMATS)}")
     local = to_local(path)
     os.makedirs(local, exist_ok=True)
+    if not df.columns:  # an empty DynamicFrame (e.g. a bookmarked read with nothing new): no files
+        return
     writer = df.write.mode("append")
     if partition_keys:
         writer = writer.partitionBy(*partition_keys)
