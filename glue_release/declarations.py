@@ -22,7 +22,7 @@ ARG_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 # Glue cron: six fields, wrapped in cron(...); the day-of-month/day-of-week pair needs a "?".
 CRON_RE = re.compile(r"^cron\((\S+\s+){5}\S+\)$")
 WORKER_TYPES = ("G.025X", "G.1X", "G.2X", "G.4X", "G.8X")
-GLUE_VERSIONS = ("4.0", "5.0")
+GLUE_VERSIONS = ("4.0", "5.0", "5.1", "6.0")  # 5.x: Spark 3.5 on Python 3.11; 6.0: Spark 4.1 on Python 3.13
 INPUT_BUCKETS = ("raw", "curated")
 OUTPUT_BUCKETS = ("curated",)
 # Arguments Glue or the tool sets; a declaration must not shadow them.

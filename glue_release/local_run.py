@@ -14,6 +14,7 @@ from pathlib import Path
 from glue_release import glue_local
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
+from glue_release.glue_local import runtimes
 from glue_release.glue_local.bookmark_check import check_bookmarks
 from glue_release.paths import REPO_ROOT
 
@@ -72,13 +73,14 @@ def run_script(
     echo: bool = True,
     timeout_s: float | None = None,
     extra_env: dict[str, str] | None = None,
+    python: str | None = None,
 ) -> LocalRun:
     """Run ``script`` in a fresh Python process (its own JVM), as ``__main__``; parse its row counts.
 
     With ``timeout_s`` the process is killed when it runs longer (``timed_out`` is set). Killing the
     Python process is enough: PySpark's JVM exits when the stdin pipe its Python parent holds closes.
     """
-    cmd = [sys.executable, "-m", "glue_release.script_runner", "--script", str(script), "--app-name", job_name]
+    cmd = [python or sys.executable, "-m", "glue_release.script_runner", "--script", str(script), "--app-name", job_name]
     for entry in python_path:
         cmd += ["--path", str(entry)]
     for name, folder in outputs.items():
@@ -151,4 +153,5 @@ def run_local(
         python_path=[job.folder.parent, glue_local.LOCAL_GLUE_DIR],
         echo=echo,
         extra_env={glue_local.CONFIG_ENV: str(settings_file)},
+        python=runtimes.interpreter(job.glue_version),  # Glue 6.0: its own Python 3.13 + Spark 4 environment
     )
