@@ -80,7 +80,8 @@ def run_script(
     With ``timeout_s`` the process is killed when it runs longer (``timed_out`` is set). Killing the
     Python process is enough: PySpark's JVM exits when the stdin pipe its Python parent holds closes.
     """
-    cmd = [python or sys.executable, "-m", "glue_release.script_runner", "--script", str(script), "--app-name", job_name]
+    cmd = [python or sys.executable, "-m", "glue_release.script_runner"]
+    cmd += ["--script", str(script), "--app-name", job_name]
     for entry in python_path:
         cmd += ["--path", str(entry)]
     for name, folder in outputs.items():

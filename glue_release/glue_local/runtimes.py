@@ -57,7 +57,7 @@ def find_python(version: str) -> str:
             )
             if probe.returncode == 0 and probe.stdout.strip() == version:
                 return candidate
-    raise UserError(f"Glue 6.0 jobs run locally on Python {version}, which is not installed; install it or set PYTHON313")
+    raise UserError(f"Glue 6.0 jobs run locally on Python {version}, not installed here; install it or set PYTHON313")
 
 
 def ensure(runtime: Runtime) -> str:
@@ -68,12 +68,12 @@ def ensure(runtime: Runtime) -> str:
     stamp = runtime.stamp
     assert stamp is not None
     if not stamp.exists():
-        print(f"setting up {runtime.venv.name} for Glue {runtime.glue_version} (once; a few minutes)...", file=sys.stderr)
+        print(f"setting up {runtime.venv.name} for Glue {runtime.glue_version} (once, minutes)...", file=sys.stderr)
         base = find_python(runtime.python)
         subprocess.run([base, "-m", "venv", "--clear", str(runtime.venv)], check=True)
         result = subprocess.run([str(python), "-m", "pip", "install", "-q", *runtime.requirements])
         if result.returncode != 0:
-            raise UserError(f"could not install {', '.join(runtime.requirements)} into {runtime.venv}; see pip's output")
+            raise UserError(f"could not install {', '.join(runtime.requirements)} into {runtime.venv}; see pip above")
         stamp.touch()
     return str(python)
 
