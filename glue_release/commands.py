@@ -45,12 +45,14 @@ def new_job(name: str, style: str = "runtime") -> None:
 
 def test(unit: bool = False) -> None:
     """pytest over jobs/ and tests/; ``unit`` leaves out what needs the emulator or extra JVMs."""
-    cmd = [sys.executable, "-m", "pytest"]
-    if unit:
-        cmd += ["-m", "not emulator and not slow and not terraform"]
-    result = subprocess.run(cmd, cwd=REPO_ROOT)
-    if result.returncode != 0:
-        raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")
+    from glue_release.glue_local.runtimes import job_test_runs
+
+    ignore, other_runtimes = job_test_runs(declarations.load_jobs())  # Glue 6.0 jobs: tests in .venv-glue6
+    marks = ["-m", "not emulator and not slow and not terraform"] if unit else []
+    for cmd in [[sys.executable, "-m", "pytest", *marks, *ignore], *[[*c, *marks] for c in other_runtimes]]:
+        result = subprocess.run(cmd, cwd=REPO_ROOT)
+        if result.returncode != 0:
+            raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")
 
 
 def lint(config: Mapping[str, Any]) -> None:

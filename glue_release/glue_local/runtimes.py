@@ -82,3 +82,21 @@ def interpreter(glue_version: str) -> str:
     if glue_version not in RUNTIMES:
         raise UserError(f"no local runtime for Glue {glue_version}; known: {', '.join(RUNTIMES)}")
     return ensure(RUNTIMES[glue_version])
+
+
+def job_test_runs(jobs: dict, repo_root: Path = REPO_ROOT) -> tuple[list[str], list[list[str]]]:
+    """Split the test run by runtime: pytest args that leave other-runtime jobs out, and one command per runtime.
+
+    A 6.0 job's tests import what Spark 4 / Python 3.13 offer, so they run in .venv-glue6.
+    """
+    ignore: list[str] = []
+    by_runtime: dict[str, list[str]] = {}
+    for job in jobs.values():
+        runtime = RUNTIMES.get(job.glue_version)
+        if runtime is None or runtime.venv is None or not (job.folder / "tests").is_dir():
+            continue
+        tests = str((job.folder / "tests").relative_to(repo_root))
+        ignore.append(f"--ignore={tests}")
+        by_runtime.setdefault(job.glue_version, []).append(tests)
+    commands = [[interpreter(version), "-m", "pytest", *paths] for version, paths in sorted(by_runtime.items())]
+    return ignore, commands
