@@ -48,10 +48,15 @@ def run_local(c, job, arg=None):
     commands.run_local(job, arg or [])
 
 
-@task(help={"name": "the new job's name: lowercase letters, digits, underscores"})
-def new_job(c, name):
+@task(
+    help={
+        "name": "the new job's name: lowercase letters, digits, underscores",
+        "style": "runtime (glue_runtime + DataFrames, default) or glue (awsglue: GlueContext, DynamicFrames)",
+    }
+)
+def new_job(c, name, style="runtime"):
     """Scaffold jobs/NAME: declaration, entrypoint, transforms, a passing test and sample data."""
-    commands.new_job(name)
+    commands.new_job(name, style)
 
 
 @task

@@ -37,8 +37,8 @@ def run_local(job_name: str, arg_pairs: list[str]) -> None:
                 print(f"    … first {len(run.previews[name][1])} of {rows} rows")
 
 
-def new_job(name: str, jobs_dir: Path = JOBS_DIR) -> None:
-    folder = scaffold.new_job(name, jobs_dir)
+def new_job(name: str, style: str = "runtime", jobs_dir: Path = JOBS_DIR) -> None:
+    folder = scaffold.new_job(name, jobs_dir, style=style)
     print(f"created {shown(folder)}/: edit job.yaml, transforms.py and its test, then:")
     print(f"  ./dev test --job {name} && ./dev run-local --job {name} && ./dev deploy")
 
@@ -59,9 +59,20 @@ def pytest_command(unit: bool = False, jobs: list[str] | None = None, jobs_dir: 
 
 
 def test(unit: bool = False, jobs: list[str] | None = None) -> None:
-    result = subprocess.run(pytest_command(unit, jobs), cwd=REPO_ROOT)
-    if result.returncode != 0:
-        raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")
+    """pytest in the tool's runtime; the tests of Glue 6.0 jobs in theirs (.venv-glue6: Python 3.13, Spark 4)."""
+    from glue_release.glue_local.runtimes import job_test_runs
+
+    ignore, other_runtimes = job_test_runs(declarations.load_jobs())
+    marks = ["-m", "not emulator and not slow and not terraform"] if unit else []
+    runs = (
+        [pytest_command(unit, jobs)]
+        if jobs
+        else [[*pytest_command(unit), *ignore], *[[*c, *marks] for c in other_runtimes]]
+    )
+    for cmd in runs:
+        result = subprocess.run(cmd, cwd=REPO_ROOT)
+        if result.returncode != 0:
+            raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")
 
 
 def lint(config: Mapping[str, Any]) -> None:

@@ -13,10 +13,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glue_release import preview
+from glue_release import glue_local, preview
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
-from glue_release.paths import JOBS_DIR, REPO_ROOT
+from glue_release.glue_local import runtimes
+from glue_release.glue_local.bookmark_check import check_bookmarks
+from glue_release.paths import REPO_ROOT
 
 PREVIEW_ROWS = 5
 ROWS_LINE = re.compile(r"^rows (?P<name>\w+)=(?P<rows>\d+|none)$")
@@ -75,6 +77,8 @@ def run_script(
     echo: bool = True,
     timeout_s: float | None = None,
     preview_rows: int = 0,
+    extra_env: dict[str, str] | None = None,
+    python: str | None = None,
 ) -> LocalRun:
     """Run ``script`` in a fresh Python process (its own JVM), as ``__main__``; parse its row counts.
 
@@ -83,13 +87,15 @@ def run_script(
     or this function is interrupted, so that no child of the job (its JVM, or anything it started that
     holds our pipe open) outlives the run or keeps us reading past the timeout.
     """
-    cmd = [sys.executable, "-m", "glue_release.script_runner", "--script", str(script), "--app-name", job_name]
+    cmd = [python or sys.executable, "-m", "glue_release.script_runner"]
+    cmd += ["--script", str(script), "--app-name", job_name]
     for entry in python_path:
         cmd += ["--path", str(entry)]
     for name, folder in outputs.items():
         cmd += ["--count", f"{name}={folder}"]
     cmd += ["--preview", str(preview_rows), "--", *to_argv(job_name, args)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
+    env.update(extra_env or {})
     proc = subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,
@@ -152,38 +158,37 @@ def kill_group(proc: subprocess.Popen[str]) -> None:
 
 
 def run_local(
-    job: JobDeclaration, overrides: dict[str, str], output_root: Path, preview_rows: int = PREVIEW_ROWS
+    job: JobDeclaration,
+    overrides: dict[str, str],
+    output_root: Path,
+    echo: bool = True,
+    bookmarks_dir: Path | None = None,
+    preview_rows: int = PREVIEW_ROWS,
 ) -> LocalRun:
-    """Run the job from the source tree on its sample data, writing under ``output_root``; read back the first rows."""
-    _check_runnable(job)
+    """Run the job from the source tree on its sample data, writing under ``output_root``; read back the first rows.
+
+    Bookmark state (awsglue-style jobs) is kept in ``bookmarks_dir`` (default build/local-run/bookmarks).
+    """
+    check_bookmarks(job)
     if output_root.exists():
         shutil.rmtree(output_root)
     output_root.mkdir(parents=True)
-    args = job_arguments(job, output_root, overrides)
+    args = {**glue_local.bookmark_argument(job), **job_arguments(job, output_root, overrides)}
     outputs = {name: Path(args[name]) for name in job.outputs}
+    # awsglue-style scripts get local_glue's awsglue and its settings (s3 mapping, catalog, bookmarks).
+    settings = glue_local.local_settings(job, output_root, bookmarks_dir=bookmarks_dir)
+    settings_file = settings.write(output_root / "glue_local.json")
     return run_script(
         job.script,
         job.name,
         args,
         outputs,
-        python_path=[JOBS_DIR, *python_modules_path(job)],
+        python_path=[job.folder.parent, glue_local.LOCAL_GLUE_DIR, *python_modules_path(job)],
+        echo=echo,
         preview_rows=preview_rows,
+        extra_env={glue_local.CONFIG_ENV: str(settings_file)},
+        python=runtimes.interpreter(job.glue_version),  # Glue 6.0: its own Python 3.13 + Spark 4 environment
     )
-
-
-def _check_runnable(job: JobDeclaration) -> None:
-    """A script written for Glue (e.g. adopted) imports ``awsglue``; say so instead of a traceback when it's missing."""
-    import importlib.util
-
-    from glue_release.dependencies.imports import imported_modules
-
-    if not job.script.is_file() or "awsglue" not in imported_modules(job.script):
-        return
-    if importlib.util.find_spec("awsglue") is None:
-        raise UserError(
-            f"{job.name}: main.py imports awsglue, which this checkout cannot provide locally yet (the awsglue "
-            "layer of glue_runtime); it still packages and deploys, and runs on Glue"
-        )
 
 
 def python_modules_path(job: JobDeclaration) -> list[Path]:

@@ -238,6 +238,10 @@ def package(
     ``env``: whose ``environments:`` overrides go into release.tfvars.json (None: the declarations as written).
     """
     compile_check(jobs, runtime_dir)
+    from glue_release.glue_local.bookmark_check import check_bookmarks  # here: glue_local imports declarations
+
+    for job in jobs.values():
+        check_bookmarks(job)
     out_dir = build_dir / "artifacts"
     manifest = Manifest(
         git_commit=commit or git_commit(),

@@ -181,11 +181,18 @@ id,item,quantity
 """
 
 
-def new_job(name: str, jobs_dir: Path, tidy: bool = True) -> Path:
+STYLES = ("runtime", "glue")
+
+
+def new_job(name: str, jobs_dir: Path, tidy: bool = True, style: str = "runtime") -> Path:
     if not JOB_NAME_RE.match(name):
         raise UserError(
             f"job name {name!r} must match {JOB_NAME_RE.pattern}: lowercase letters, digits and underscores, "
             "3 to 40 characters, starting with a letter"
+        )
+    if style not in STYLES:
+        raise UserError(
+            f"--style {style!r} is not one of {', '.join(STYLES)} (runtime: glue_runtime + DataFrames; glue: awsglue)"
         )
     folder = jobs_dir / name
     if folder.exists():
@@ -200,6 +207,10 @@ def new_job(name: str, jobs_dir: Path, tidy: bool = True) -> Path:
         "smoke_check.py": SMOKE_CHECK_PY,
         "sample/input.csv": SAMPLE_CSV,
     }
+    if style == "glue":
+        from glue_release.glue_local.scaffold_glue import FILES
+
+        files = FILES
     for relative, template in files.items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,13 +12,18 @@ import importlib.util
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pyspark.sql import SparkSession
 
 
 def running_on_glue() -> bool:
-    return importlib.util.find_spec("awsglue") is not None
+    spec = importlib.util.find_spec("awsglue")
+    if spec is None:
+        return False
+    # local_glue's clean-room awsglue (local runs, tests) is on the path, but this is not Glue.
+    return Path(spec.origin or "").parent.parent.name != "local_glue"
 
 
 @dataclass

@@ -206,8 +206,8 @@ variable "jobs" {
   }
 
   validation {
-    condition     = alltrue([for j in values(var.jobs) : contains(["4.0", "5.0"], j.glue_version)])
-    error_message = "Each job's glue_version must be \"4.0\" or \"5.0\"."
+    condition     = alltrue([for j in values(var.jobs) : contains(["4.0", "5.0", "5.1", "6.0"], j.glue_version)])
+    error_message = "Each job's glue_version must be \"4.0\", \"5.0\", \"5.1\" or \"6.0\"."
   }
 
   validation {

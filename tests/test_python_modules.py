@@ -82,15 +82,3 @@ def test_standard_glue_and_own_modules_need_no_declaration(tmp_path):
     script.write_text(script.read_text() + "import requests\n")
     with pytest.raises(UserError, match=r"main\.py:9: imports requests"):
         imports.check_declared("own_job", [script], folder, set())
-
-
-def test_run_local_of_a_glue_script_without_the_awsglue_layer_says_why(tmp_path):
-    import importlib.util
-
-    if importlib.util.find_spec("awsglue") is not None:
-        pytest.skip("this checkout provides awsglue: the script runs")
-    folder = yaml_job(tmp_path / "jobs", declare=False)
-    (folder / "main.py").write_text("from awsglue.context import GlueContext\n")
-    job = declarations.load_job(folder, ["local"])
-    with pytest.raises(UserError, match=r"yaml_job: main\.py imports awsglue, which this checkout cannot provide"):
-        local_run.run_local(job, {}, tmp_path / "out")

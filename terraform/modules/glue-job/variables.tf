@@ -25,8 +25,8 @@ variable "glue_version" {
   default     = "5.0"
 
   validation {
-    condition     = contains(["4.0", "5.0"], var.glue_version)
-    error_message = "The glue_version must be \"4.0\" or \"5.0\"."
+    condition     = contains(["4.0", "5.0", "5.1", "6.0"], var.glue_version)
+    error_message = "The glue_version must be \"4.0\", \"5.0\", \"5.1\" or \"6.0\"."
   }
 }
 
