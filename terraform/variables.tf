@@ -12,6 +12,16 @@ variable "environment" {
   }
 }
 
+variable "account_id" {
+  description = "The AWS account of the environment; the provider refuses credentials of any other (allowed_account_ids). Locally moto's 123456789012."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "The account_id must be a 12-digit AWS account id."
+  }
+}
+
 variable "region" {
   description = "AWS region of the environment."
   type        = string
