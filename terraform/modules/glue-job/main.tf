@@ -5,7 +5,8 @@
 locals {
   log_streams = toset(["output", "error"])
 
-  # Arguments the platform sets on every job; declared arguments must not override them.
+  # Arguments the platform sets on every job: non-overridable, so neither a declaration nor a
+  # caller of StartJobRun can swap the code, the logging or the bookmark setting.
   platform_arguments = {
     "--job-language"                     = "python"
     "--extra-py-files"                   = join(",", var.extra_py_files)
@@ -54,7 +55,8 @@ resource "aws_glue_job" "this" {
     max_concurrent_runs = var.max_concurrent_runs
   }
 
-  default_arguments = merge(local.declared_arguments, local.platform_arguments)
+  default_arguments         = local.declared_arguments
+  non_overridable_arguments = local.platform_arguments
 
   tags = var.tags
 
