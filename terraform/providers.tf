@@ -20,12 +20,14 @@ provider "aws" {
     for_each = local.use_emulator ? [var.aws_endpoint_url] : []
 
     content {
-      glue = endpoints.value
-      iam  = endpoints.value
-      kms  = endpoints.value
-      logs = endpoints.value
-      s3   = endpoints.value
-      sts  = endpoints.value
+      cloudwatchevents = endpoints.value
+      glue             = endpoints.value
+      iam              = endpoints.value
+      kms              = endpoints.value
+      logs             = endpoints.value
+      s3               = endpoints.value
+      sns              = endpoints.value
+      sts              = endpoints.value
     }
   }
 

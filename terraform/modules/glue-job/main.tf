@@ -16,7 +16,6 @@ locals {
     "--custom-logGroup-prefix"           = var.log_group_prefix
     "--enable-metrics"                   = "true"
     "--enable-observability-metrics"     = "true"
-    "--enable-glue-datacatalog"          = "true"
   }
 
   declared_arguments = { for k, v in var.arguments : "--${k}" => v }
@@ -55,8 +54,10 @@ resource "aws_glue_job" "this" {
     max_concurrent_runs = var.max_concurrent_runs
   }
 
-  default_arguments         = local.declared_arguments
-  non_overridable_arguments = local.platform_arguments
+  default_arguments = local.declared_arguments
+  # The Glue Data Catalog as Spark's metastore only for jobs that opted in to catalog tables
+  # (the others' roles may not read the catalog at all).
+  non_overridable_arguments = merge(local.platform_arguments, var.use_data_catalog ? { "--enable-glue-datacatalog" = "true" } : {})
 
   tags = var.tags
 
@@ -65,8 +66,8 @@ resource "aws_glue_job" "this" {
 
   lifecycle {
     precondition {
-      condition     = length(setintersection(keys(local.declared_arguments), keys(local.platform_arguments))) == 0
-      error_message = "Job ${var.name} declares arguments reserved by the platform: ${join(", ", setintersection(keys(local.declared_arguments), keys(local.platform_arguments)))}."
+      condition     = length(setintersection(keys(local.declared_arguments), concat(keys(local.platform_arguments), ["--enable-glue-datacatalog"]))) == 0
+      error_message = "Job ${var.name} declares arguments reserved by the platform: ${join(", ", setintersection(keys(local.declared_arguments), concat(keys(local.platform_arguments), ["--enable-glue-datacatalog"])))}."
     }
   }
 }

@@ -133,6 +133,12 @@ variable "arguments" {
   }
 }
 
+variable "use_data_catalog" {
+  description = "Whether Spark uses the Glue Data Catalog as its metastore (--enable-glue-datacatalog); only for jobs whose role may read their catalog tables."
+  type        = bool
+  default     = false
+}
+
 variable "security_configuration" {
   description = "Name of the Glue security configuration attached to the job."
   type        = string
