@@ -21,7 +21,7 @@ from pathlib import Path
 from botocore.exceptions import ClientError
 from python_terraform import IsFlagged
 
-from glue_release import aws, plan_summary, upload
+from glue_release import aws, bootstrap_state, plan_summary, upload
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
 from glue_release.packaging import Manifest, package
@@ -106,10 +106,23 @@ def main_terraform(settings: Settings) -> TerraformRunner:
     return runner
 
 
-def bootstrap_terraform(settings: Settings) -> TerraformRunner:
-    runner = TerraformRunner(BOOTSTRAP_DIR, settings.build_dir / "bootstrap-data", terraform_env(settings))
-    init(runner, [f"path={settings.build_dir / 'bootstrap.tfstate'}"])
+def bootstrap_terraform(settings: Settings, first_apply: bool) -> TerraformRunner:
+    """Bootstrap with its state in the state bucket, or (first apply) in a local file."""
+    if not first_apply:
+        runner = TerraformRunner(BOOTSTRAP_DIR, settings.build_dir / "bootstrap-data", terraform_env(settings))
+        init(runner, bootstrap_state.s3_backend(settings.backend_config, settings.env))
+        return runner
+    work = settings.build_dir / "bootstrap-first-apply"
+    runner = TerraformRunner(bootstrap_state.first_apply_copy(work), work / "terraform-data", terraform_env(settings))
+    runner.init([f"path={settings.build_dir / 'bootstrap.tfstate'}"])
     return runner
+
+
+def state_key(settings: Settings) -> str:
+    key = read_tfvars(settings.backend_config).get("key")
+    if not key:
+        raise UserError(f"{settings.backend_config.name}: key must be set")
+    return key
 
 
 def state_bucket(settings: Settings) -> str:
@@ -132,14 +145,32 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
             return False
         except ClientError:
             pass
-    runner = bootstrap_terraform(settings)
+    bucket = state_bucket(settings)
+    first_apply = not bootstrap_state.remote_state_exists(aws.client(settings, "s3"), bucket, settings.env)
+    runner = bootstrap_terraform(settings, first_apply)
     plan_file = settings.build_dir / "bootstrap.tfplan"
-    variables = {**terraform_variables(settings), "state_bucket_name": state_bucket(settings)}
+    variables = {**terraform_variables(settings), "state_bucket_name": bucket, "state_key": state_key(settings)}
     changed, _ = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
-    if not changed:
-        return False
-    runner.apply_plan(plan_file)
-    return True
+    if changed:
+        runner.apply_plan(plan_file)
+    if first_apply:
+        _move_bootstrap_state(settings)
+    return changed
+
+
+def _move_bootstrap_state(settings: Settings) -> None:
+    """Push the first apply's local state into the state bucket, then drop the local file."""
+    local = settings.build_dir / "bootstrap.tfstate"
+    remote = bootstrap_terraform(settings, first_apply=False)
+    pushed = remote.capture("state", "push", str(local))
+    if pushed.code != 0:
+        raise UserError(
+            f"bootstrap applied, but its state could not be moved to the state bucket: {pushed.stderr.strip()}; "
+            f"it is still in {local}: run `invoke bootstrap --env {settings.env}` again"
+        )
+    local.unlink()
+    for leftover in settings.build_dir.glob("bootstrap.tfstate.*backup"):
+        leftover.unlink()
 
 
 def package_env(

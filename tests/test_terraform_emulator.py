@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from glue_release import bootstrap_state
 from glue_release.emulator import Emulator
 from glue_release.terraform import cli_config
 
@@ -143,9 +144,9 @@ class Tf:
         return result
 
 
-def backend_bucket(backend_file: Path) -> str:
-    match = re.search(r'^\s*bucket\s*=\s*"([^"]+)"', backend_file.read_text(), re.MULTILINE)
-    assert match, f"no bucket in {backend_file}"
+def backend_value(backend_file: Path, name: str) -> str:
+    match = re.search(rf'^\s*{name}\s*=\s*"([^"]+)"', backend_file.read_text(), re.MULTILINE)
+    assert match, f"no {name} in {backend_file}"
     return match[1]
 
 
@@ -180,17 +181,24 @@ def deployment(endpoint: Endpoint, tmp_path_factory: pytest.TempPathFactory) -> 
     backend = ENVIRONMENTS / "local.s3.tfbackend"
     endpoint_var = f"aws_endpoint_url={endpoint.url}"
 
-    bootstrap = Tf(TERRAFORM / "bootstrap", {**base_env, "TF_DATA_DIR": str(tmp / "bootstrap-data")})
-    bootstrap("init", "-input=false", "-lockfile=readonly", f"-backend-config=path={tmp / 'bootstrap.tfstate'}")
-    bootstrap(
+    # First apply with local state (a copy of terraform/ with a local backend override), then the
+    # state moves into the state bucket, as `invoke bootstrap` does.
+    first = Tf(bootstrap_state.first_apply_copy(tmp / "first"), {**base_env, "TF_DATA_DIR": str(tmp / "first-data")})
+    first("init", "-input=false", "-lockfile=readonly", f"-backend-config=path={tmp / 'bootstrap.tfstate'}")
+    first(
         "apply",
         "-input=false",
         "-auto-approve",
         "-compact-warnings",
         f"-var-file={tfvars}",
-        f"-var=state_bucket_name={backend_bucket(backend)}",
+        f"-var=state_bucket_name={backend_value(backend, 'bucket')}",
+        f"-var=state_key={backend_value(backend, 'key')}",
         f"-var={endpoint_var}",
     )
+    bootstrap = Tf(TERRAFORM / "bootstrap", {**base_env, "TF_DATA_DIR": str(tmp / "bootstrap-data")})
+    backend_args = [f"-backend-config={b}" for b in bootstrap_state.s3_backend(backend, "local")]
+    bootstrap("init", "-input=false", "-lockfile=readonly", *backend_args)
+    bootstrap("state", "push", str(tmp / "bootstrap.tfstate"))
 
     release = tmp / "release.tfvars.json"
     release.write_text(json.dumps({"jobs": JOBS, "artifacts": artifacts(HASHES)}, indent=2))
@@ -222,6 +230,9 @@ def test_job_definition(deployment: Deployment, name: str) -> None:
     assert deployed["SecurityConfiguration"] == f"{NAME_PREFIX}-jobs"
     # local.tfvars forces G.1X and caps the workers at 2.
     assert (deployed["WorkerType"], deployed["NumberOfWorkers"]) == ("G.1X", 2)
+    platform = deployed["NonOverridableArguments"]
+    assert "--extra-py-files" not in args, "platform arguments are non-overridable, not defaults"
+    args = {**args, **platform}
     assert args["--extra-py-files"] == (
         f"s3://{ARTIFACTS_BUCKET}/lib/5e1f/glue_runtime.zip,"
         f"s3://{ARTIFACTS_BUCKET}/jobs/{name}/{HASHES[name]}/{name}.zip"
@@ -245,25 +256,37 @@ def test_security_configuration(deployment: Deployment) -> None:
     assert encryption["JobBookmarksEncryption"]["JobBookmarksEncryptionMode"] == "CSE-KMS"
 
 
-def test_triggers(deployment: Deployment) -> None:
+def test_job_graph_is_one_workflow(deployment: Deployment) -> None:
+    """customers_clean -> orders_daily_revenue run in one workflow; revenue_rolling_7d stands alone."""
     glue = deployment.client("glue")
+    workflow = f"{aws_name('customers_clean')}-chain"
+    assert glue.list_workflows()["Workflows"] == [workflow]
     triggers = {t["Name"]: t for t in glue.get_triggers()["Triggers"]}
 
-    scheduled = triggers[f"{aws_name('customers_clean')}-schedule"]
-    assert scheduled["Type"] == "SCHEDULED"
-    assert scheduled["Schedule"] == "cron(0 3 * * ? *)"
-    assert scheduled["Actions"] == [{"JobName": aws_name("customers_clean")}]
-    assert scheduled["State"] != "ACTIVATED", "local.tfvars disables schedules"
+    start = triggers[f"{workflow}-start"]
+    assert start["WorkflowName"] == workflow
+    assert start["Type"] == "ON_DEMAND", "local.tfvars disables schedules: the workflow starts on demand"
+    assert start["Actions"] == [{"JobName": aws_name("customers_clean")}]
 
     conditional = triggers[f"{aws_name('orders_daily_revenue')}-on-upstream"]
+    assert conditional["WorkflowName"] == workflow
     assert conditional["Type"] == "CONDITIONAL"
-    assert conditional["State"] == "ACTIVATED"
     assert conditional["Actions"] == [{"JobName": aws_name("orders_daily_revenue")}]
     assert conditional["Predicate"]["Conditions"] == [
         {"LogicalOperator": "EQUALS", "JobName": aws_name("customers_clean"), "State": "SUCCEEDED"}
     ]
 
     assert not any(aws_name("revenue_rolling_7d") in t for t in triggers), "an on-demand job has no trigger"
+    assert f"{aws_name('customers_clean')}-schedule" not in triggers, "a chained job starts through its workflow"
+
+
+def test_state_is_stored_with_the_tfstate_key(deployment: Deployment) -> None:
+    backend = ENVIRONMENTS / "local.s3.tfbackend"
+    head = deployment.client("s3").head_object(
+        Bucket=backend_value(backend, "bucket"), Key=backend_value(backend, "key")
+    )
+    assert head["ServerSideEncryption"] == "aws:kms"
+    assert head["SSEKMSKeyId"] == backend_value(backend, "kms_key_id")
 
 
 def test_role_policy_is_scoped(deployment: Deployment) -> None:
@@ -272,8 +295,9 @@ def test_role_policy_is_scoped(deployment: Deployment) -> None:
     document = iam.get_role_policy(RoleName=name, PolicyName="glue-job")["PolicyDocument"]
     statements = {s["Sid"]: s for s in document["Statement"]}
     writes = statements["WriteData"]["Resource"]
-    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/daily_revenue*" in writes
-    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/_smoke/daily_revenue*" in writes
+    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/daily_revenue/*" in writes
+    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/_smoke/daily_revenue/*" in writes
+    assert not any(r.endswith("daily_revenue*") for r in writes), "grants are exact prefixes"
     assert not any(f"{NAME_PREFIX}-{ACCOUNT}-raw/" in r for r in writes), "inputs must not be writable"
     assert not any("customers_clean" in r for r in writes), "inputs must not be writable"
     for statement in document["Statement"]:
