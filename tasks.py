@@ -90,6 +90,12 @@ def rollback(c, to, env="local"):
     commands.rollback(env, c.config, to)
 
 
+@task(help={"env": ENV_HELP, "job": "the job to start"})
+def run(c, job, env):
+    """Start a deployed job on AWS; a chained job starts its workflow, so downstream jobs run too."""
+    commands.run(env, c.config, job)
+
+
 @task(help={"env": ENV_HELP})
 def bootstrap(c, env="local"):
     """Create what must exist before the main plan: state and artifacts buckets (once per account)."""
