@@ -123,7 +123,10 @@ resource "aws_glue_trigger" "workflow_start" {
   type          = var.schedules_enabled && length(each.value.schedules) == 1 ? "SCHEDULED" : "ON_DEMAND"
   schedule      = var.schedules_enabled && length(each.value.schedules) == 1 ? each.value.schedules[0] : null
 
-  # start_on_creation is not allowed for ON_DEMAND triggers.
+  # An ON_DEMAND trigger stays CREATED (start_workflow_run fires it); "enabled" would make every
+  # apply see a change and StartTrigger it, i.e. run the whole graph. start_on_creation is not
+  # allowed for ON_DEMAND.
+  enabled           = var.schedules_enabled && length(each.value.schedules) == 1
   start_on_creation = var.schedules_enabled && length(each.value.schedules) == 1 ? true : null
 
   dynamic "actions" {

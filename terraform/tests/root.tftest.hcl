@@ -193,7 +193,7 @@ run "job_graphs_are_workflows" {
   }
 
   assert {
-    condition = aws_glue_trigger.workflow_start["a_root"].workflow_name == "glue-etl-dev-a_root-chain" && aws_glue_trigger.workflow_start["a_root"].type == "ON_DEMAND" && toset(
+    condition = aws_glue_trigger.workflow_start["a_root"].workflow_name == "glue-etl-dev-a_root-chain" && aws_glue_trigger.workflow_start["a_root"].type == "ON_DEMAND" && !aws_glue_trigger.workflow_start["a_root"].enabled && toset(
       [for a in aws_glue_trigger.workflow_start["a_root"].actions : a.job_name]
     ) == toset(["glue-etl-dev-a_root", "glue-etl-dev-b_second_root"])
     error_message = "With schedules off the workflow starts on demand, and its start trigger starts every root job."
