@@ -156,10 +156,12 @@ resource "aws_kms_alias" "this" {
 # .tfbackend); only the deploy and plan roles and the administrators read it.
 data "aws_iam_policy_document" "state_bucket" {
   statement {
-    sid       = "DenyWritesWithOtherKeys"
-    effect    = "Deny"
+    sid    = "DenyWritesWithOtherKeys"
+    effect = "Deny"
+    # State objects only: whether Terraform sends the KMS headers for the .tflock file (which holds
+    # no state) is not something to stake every apply on.
     actions   = ["s3:PutObject"]
-    resources = ["${local.state_bucket_arn}/*"]
+    resources = ["${local.state_bucket_arn}/*.tfstate"]
 
     principals {
       type        = "AWS"
@@ -179,7 +181,7 @@ data "aws_iam_policy_document" "state_bucket" {
     sid       = "DenyWritesWithoutKms"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
-    resources = ["${local.state_bucket_arn}/*"]
+    resources = ["${local.state_bucket_arn}/*.tfstate"]
 
     principals {
       type        = "AWS"
