@@ -285,8 +285,9 @@ def test_state_is_stored_with_the_tfstate_key(deployment: Deployment) -> None:
     head = deployment.client("s3").head_object(
         Bucket=backend_value(backend, "bucket"), Key=backend_value(backend, "key")
     )
+    # The backend must name the tfstate key: with `encrypt` alone it would send AES256.
     assert head["ServerSideEncryption"] == "aws:kms"
-    assert head["SSEKMSKeyId"] == backend_value(backend, "kms_key_id")
+    assert head["SSEKMSKeyId"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/{NAME_PREFIX}-tfstate"
 
 
 def test_role_policy_is_scoped(deployment: Deployment) -> None:
