@@ -176,6 +176,12 @@ def adopt(c, env="local", job_name=None, all=False):  # `all`: the flag is --all
     commands.adopt(env, c.config, job_name or [], all)
 
 
+@task(help={"env": ENV_HELP, "job": "the job to start"})
+def run(c, job, env):
+    """Start a deployed job on AWS; a chained job starts its workflow, so downstream jobs run too."""
+    commands.run(env, c.config, job)
+
+
 @task(help={"env": ENV_HELP})
 def status(c, env="local"):
     """What is deployed: commit, each job's artifact and the commit that built it, last runs, changes not applied."""
@@ -215,6 +221,7 @@ ns = Collection(
     drift,
     rollback,
     adopt,
+    run,
     bootstrap,
     status,
     unlock,

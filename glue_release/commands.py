@@ -299,6 +299,18 @@ def adopt(env: str, config: Mapping[str, Any], names: list[str], every: bool, jo
     print(f"next: ./dev validate, then ./dev plan --env {env} (plan.md lists the imports)")
 
 
+def run(env: str, config: Mapping[str, Any], job_name: str) -> None:
+    """Start a deployed job on AWS so that its downstream jobs run too (see glue_release/start_run.py)."""
+    from glue_release import start_run
+
+    settings = settings_for(env, config)
+    if settings.is_local:
+        raise UserError("the emulator runs no Glue job: use `invoke smoke --env local --job JOB` or `invoke run-local`")
+    job = declarations.select_job(declarations.load_jobs(), job_name)
+    _connect(settings)
+    print(start_run.start(aws.client(settings, "glue"), f"{settings.name_prefix}-{job.name}").describe())
+
+
 def bootstrap(env: str, config: Mapping[str, Any]) -> None:
     settings = settings_for(env, config)
     with release.env_lock(settings):

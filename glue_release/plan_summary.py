@@ -98,7 +98,8 @@ def _short(value: str | None) -> str:
 
 def _artifacts(job: dict[str, Any]) -> tuple[str | None, str | None]:
     command = (job.get("command") or [{}])[0]
-    extra = (job.get("default_arguments") or {}).get("--extra-py-files", "")
+    arguments = {**(job.get("default_arguments") or {}), **(job.get("non_overridable_arguments") or {})}
+    extra = arguments.get("--extra-py-files", "")
     library = next((p for p in extra.split(",") if "/lib/" in p or p.startswith("lib/")), None)
     return command.get("script_location"), library
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 from python_terraform import IsFlagged
 
-from glue_release import artifact_check, aws, orphans, plan_summary, state_lock, upload
+from glue_release import artifact_check, aws, bootstrap_state, orphans, plan_summary, state_lock, upload
 from glue_release.console import planned_total
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
@@ -104,10 +104,10 @@ def init(runner: TerraformRunner, backend: list[str]) -> None:
     stamp_file.write_text(stamp)
 
 
-def _runner(settings: Settings, working_dir: Path, data_dir: str, log_prefix: str = "") -> TerraformRunner:
+def _runner(settings: Settings, working_dir: Path, data_dir: Path, log_prefix: str = "") -> TerraformRunner:
     return TerraformRunner(
         working_dir,
-        settings.build_dir / data_dir,
+        data_dir,
         terraform_env(settings),
         log_dir=settings.build_dir / "logs",
         verbose=settings.verbose,
@@ -116,15 +116,28 @@ def _runner(settings: Settings, working_dir: Path, data_dir: str, log_prefix: st
 
 
 def main_terraform(settings: Settings) -> TerraformRunner:
-    runner = _runner(settings, TERRAFORM_DIR, "terraform-data")
+    runner = _runner(settings, TERRAFORM_DIR, settings.build_dir / "terraform-data")
     init(runner, [str(settings.backend_config)])
     return runner
 
 
-def bootstrap_terraform(settings: Settings) -> TerraformRunner:
-    runner = _runner(settings, BOOTSTRAP_DIR, "bootstrap-data", log_prefix="bootstrap-")
-    init(runner, [f"path={settings.build_dir / 'bootstrap.tfstate'}"])
+def bootstrap_terraform(settings: Settings, first_apply: bool = False) -> TerraformRunner:
+    """Bootstrap with its state in the state bucket, or (first apply) in a local file."""
+    if not first_apply:
+        runner = _runner(settings, BOOTSTRAP_DIR, settings.build_dir / "bootstrap-data", log_prefix="bootstrap-")
+        init(runner, bootstrap_state.s3_backend(settings.backend_config, settings.env))
+        return runner
+    work = settings.build_dir / "bootstrap-first-apply"
+    runner = _runner(settings, bootstrap_state.first_apply_copy(work), work / "terraform-data", "bootstrap-")
+    runner.init([f"path={settings.build_dir / 'bootstrap.tfstate'}"])
     return runner
+
+
+def state_key(settings: Settings) -> str:
+    key = read_tfvars(settings.backend_config).get("key")
+    if not key:
+        raise UserError(f"{settings.backend_config.name}: key must be set")
+    return key
 
 
 def state_bucket(settings: Settings) -> str:
@@ -147,15 +160,33 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
             return False
         except ClientError:
             pass
-    runner = bootstrap_terraform(settings)
+    bucket = state_bucket(settings)
+    first_apply = not bootstrap_state.remote_state_exists(aws.client(settings, "s3"), bucket, settings.env)
+    runner = bootstrap_terraform(settings, first_apply)
     plan_file = settings.build_dir / "bootstrap.tfplan"
-    variables = {**terraform_variables(settings), "state_bucket_name": state_bucket(settings)}
+    variables = {**terraform_variables(settings), "state_bucket_name": bucket, "state_key": state_key(settings)}
     changed, text = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
-    if not changed:
-        return False
-    runner.apply_plan(plan_file, planned_total(text))
-    runner.refresh_state([settings.tfvars], variables)  # so that drift right after shows none
-    return True
+    if changed:
+        runner.apply_plan(plan_file, planned_total(text))
+        runner.refresh_state([settings.tfvars], variables)  # so that drift right after shows none
+    if first_apply:
+        _move_bootstrap_state(settings)
+    return changed
+
+
+def _move_bootstrap_state(settings: Settings) -> None:
+    """Push the first apply's local state into the state bucket, then drop the local file."""
+    local = settings.build_dir / "bootstrap.tfstate"
+    remote = bootstrap_terraform(settings, first_apply=False)
+    pushed = remote.capture("state", "push", str(local))
+    if pushed.code != 0:
+        raise UserError(
+            f"bootstrap applied, but its state could not be moved to the state bucket: {pushed.stderr.strip()}; "
+            f"it is still in {local}: run `invoke bootstrap --env {settings.env}` again"
+        )
+    local.unlink()
+    for leftover in settings.build_dir.glob("bootstrap.tfstate.*backup"):
+        leftover.unlink()
 
 
 def package_env(
@@ -309,16 +340,17 @@ class BootstrapDrift:
 def bootstrap_drift(settings: Settings) -> BootstrapDrift:
     """Drift of what ``terraform/bootstrap`` manages (state and artifacts buckets, their keys, the OIDC role).
 
-    Its state is local (``build/<env>/bootstrap.tfstate``, it creates the state bucket); where that file
-    is not on this machine the section says so instead of planning to create everything again.
+    Its state is in the state bucket once bootstrap has applied; before that the section says so
+    instead of planning to create everything again.
     """
-    state = settings.build_dir / "bootstrap.tfstate"
-    title = "#### Bootstrap (state and artifacts buckets, keys, OIDC role)"
-    if not state.exists():
-        return BootstrapDrift(False, f"{title}\n\nNot checked: no bootstrap state at {state}.\n")
+    bucket = state_bucket(settings)
+    title = "#### Bootstrap (state and artifacts buckets, keys, release roles)"
+    if not bootstrap_state.remote_state_exists(aws.client(settings, "s3"), bucket, settings.env):
+        where = f"s3://{bucket}/{bootstrap_state.state_key(settings.env)}"
+        return BootstrapDrift(False, f"{title}\n\nNot checked: no bootstrap state at {where}.\n")
     runner = bootstrap_terraform(settings)
     plan_file = settings.build_dir / "bootstrap-drift.tfplan"
-    variables = {**terraform_variables(settings), "state_bucket_name": state_bucket(settings)}
+    variables = {**terraform_variables(settings), "state_bucket_name": bucket, "state_key": state_key(settings)}
     changed, _ = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
     plan = runner.show_json(plan_file)
     drift = plan_summary.drifted(plan)

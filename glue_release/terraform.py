@@ -29,7 +29,7 @@ from python_terraform import IsFlagged, Terraform
 from glue_release.console import Progress, tail
 from glue_release.errors import UserError
 
-MIN_VERSION = (1, 6)
+MIN_VERSION = (1, 11)  # use_lockfile needs 1.10; the modules say >= 1.11
 _versions: dict[str, tuple[int, ...]] = {}
 
 
@@ -318,7 +318,7 @@ def explain(stderr: str) -> str:
 
 
 def check_version(binary: str = "terraform") -> tuple[int, ...]:
-    """Fail clearly when Terraform is missing or older than 1.6 (asked once per binary and process)."""
+    """Fail clearly when Terraform is missing or older than MIN_VERSION (asked once per binary and process)."""
     path = shutil.which(binary)
     if path is None:
         raise UserError(f"{binary} not found on PATH; install Terraform >= {'.'.join(map(str, MIN_VERSION))}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +144,13 @@ class Tf:
         return result
 
 
+def backend_value(backend_file: Path, name: str) -> str:
+    match = re.search(rf'^\s*{name}\s*=\s*"([^"]+)"', backend_file.read_text(), re.MULTILINE)
+    assert match, f"no {name} in {backend_file}"
+    return match[1]
+
+
+@dataclass
 @dataclass
 class Deployment:
     root: Tf
@@ -201,6 +209,9 @@ def test_job_definition(deployment: Deployment, name: str) -> None:
     assert deployed["SecurityConfiguration"] == f"{NAME_PREFIX}-jobs"
     # local.tfvars forces G.1X and caps the workers at 2.
     assert (deployed["WorkerType"], deployed["NumberOfWorkers"]) == ("G.1X", 2)
+    platform = deployed["NonOverridableArguments"]
+    assert "--extra-py-files" not in args, "platform arguments are non-overridable, not defaults"
+    args = {**args, **platform}
     assert args["--extra-py-files"] == (
         f"s3://{ARTIFACTS_BUCKET}/lib/5e1f/glue_runtime.zip,"
         f"s3://{ARTIFACTS_BUCKET}/jobs/{name}/{HASHES[name]}/{name}.zip"
@@ -224,25 +235,38 @@ def test_security_configuration(deployment: Deployment) -> None:
     assert encryption["JobBookmarksEncryption"]["JobBookmarksEncryptionMode"] == "CSE-KMS"
 
 
-def test_triggers(deployment: Deployment) -> None:
+def test_job_graph_is_one_workflow(deployment: Deployment) -> None:
+    """customers_clean -> orders_daily_revenue run in one workflow; revenue_rolling_7d stands alone."""
     glue = deployment.client("glue")
+    workflow = f"{aws_name('customers_clean')}-chain"
+    assert glue.list_workflows()["Workflows"] == [workflow]
     triggers = {t["Name"]: t for t in glue.get_triggers()["Triggers"]}
 
-    scheduled = triggers[f"{aws_name('customers_clean')}-schedule"]
-    assert scheduled["Type"] == "SCHEDULED"
-    assert scheduled["Schedule"] == "cron(0 3 * * ? *)"
-    assert scheduled["Actions"] == [{"JobName": aws_name("customers_clean")}]
-    assert scheduled["State"] != "ACTIVATED", "local.tfvars disables schedules"
+    start = triggers[f"{workflow}-start"]
+    assert start["WorkflowName"] == workflow
+    assert start["Type"] == "ON_DEMAND", "local.tfvars disables schedules: the workflow starts on demand"
+    assert start["Actions"] == [{"JobName": aws_name("customers_clean")}]
 
     conditional = triggers[f"{aws_name('orders_daily_revenue')}-on-upstream"]
+    assert conditional["WorkflowName"] == workflow
     assert conditional["Type"] == "CONDITIONAL"
-    assert conditional["State"] == "ACTIVATED"
     assert conditional["Actions"] == [{"JobName": aws_name("orders_daily_revenue")}]
     assert conditional["Predicate"]["Conditions"] == [
         {"LogicalOperator": "EQUALS", "JobName": aws_name("customers_clean"), "State": "SUCCEEDED"}
     ]
 
     assert not any(aws_name("revenue_rolling_7d") in t for t in triggers), "an on-demand job has no trigger"
+    assert f"{aws_name('customers_clean')}-schedule" not in triggers, "a chained job starts through its workflow"
+
+
+def test_state_is_stored_with_the_tfstate_key(deployment: Deployment) -> None:
+    backend = ENVIRONMENTS / "local.s3.tfbackend"
+    head = deployment.client("s3").head_object(
+        Bucket=backend_value(backend, "bucket"), Key=backend_value(backend, "key")
+    )
+    # The backend must name the tfstate key: with `encrypt` alone it would send AES256.
+    assert head["ServerSideEncryption"] == "aws:kms"
+    assert head["SSEKMSKeyId"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/{NAME_PREFIX}-tfstate"
 
 
 def test_role_policy_is_scoped(deployment: Deployment) -> None:
@@ -251,8 +275,9 @@ def test_role_policy_is_scoped(deployment: Deployment) -> None:
     document = iam.get_role_policy(RoleName=name, PolicyName="glue-job")["PolicyDocument"]
     statements = {s["Sid"]: s for s in document["Statement"]}
     writes = statements["WriteData"]["Resource"]
-    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/daily_revenue*" in writes
-    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/_smoke/daily_revenue*" in writes
+    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/daily_revenue/*" in writes
+    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/_smoke/daily_revenue/*" in writes
+    assert not any(r.endswith("daily_revenue*") for r in writes), "grants are exact prefixes"
     assert not any(f"{NAME_PREFIX}-{ACCOUNT}-raw/" in r for r in writes), "inputs must not be writable"
     assert not any("customers_clean" in r for r in writes), "inputs must not be writable"
     for statement in document["Statement"]:

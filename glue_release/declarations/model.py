@@ -291,6 +291,9 @@ class JobFile(_Section):
     inputs: dict[ArgName, InputLocation] = {}
     outputs: dict[ArgName, OutputLocation] = {}
     python_modules: list[Requirement] = Field([], description="Pinned third-party packages, e.g. pyyaml==6.0.2.")
+    catalog_tables: list[Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]{0,254}$")]] = Field(
+        [], description="Tables of the curated catalog database this job creates or updates (none: no catalog access)."
+    )
     environments: dict[Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_-]*$")], EnvironmentOverride] = Field(
         {}, description="Overrides per environment (local, dev, test, prod)."
     )

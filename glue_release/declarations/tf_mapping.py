@@ -49,6 +49,7 @@ def job_variable(job: JobDeclaration) -> dict[str, Any]:
         "arguments": dict(job.arguments),
         "inputs": {k: {"bucket": v.bucket, "prefix": v.prefix} for k, v in job.inputs.items()},
         "outputs": {k: {"bucket": v.bucket, "prefix": v.prefix} for k, v in job.outputs.items()},
+        "catalog_tables": list(job.catalog_tables),
         "adopted": None
         if job.adopted is None
         else {

@@ -6,6 +6,9 @@ locals {
 provider "aws" {
   region = var.region
 
+  # A credential for the wrong account fails before anything is planned.
+  allowed_account_ids = [var.account_id]
+
   # Against the emulator: path-style S3 URLs, no credential or IMDS probing. The account id
   # is still requested from (the emulator's) STS so that ARNs carry an account.
   s3_use_path_style           = local.use_emulator

@@ -37,7 +37,7 @@ run "job_definition" {
   }
 
   assert {
-    condition     = aws_glue_job.this.default_arguments["--extra-py-files"] == join(",", var.extra_py_files)
+    condition     = aws_glue_job.this.non_overridable_arguments["--extra-py-files"] == join(",", var.extra_py_files)
     error_message = "--extra-py-files must carry the library and the job module."
   }
 
@@ -48,10 +48,10 @@ run "job_definition" {
 
   assert {
     condition = alltrue([
-      aws_glue_job.this.default_arguments["--job-bookmark-option"] == "job-bookmark-disable",
-      aws_glue_job.this.default_arguments["--enable-continuous-cloudwatch-log"] == "true",
-      aws_glue_job.this.default_arguments["--enable-metrics"] == "true",
-      aws_glue_job.this.default_arguments["--custom-logGroup-prefix"] == var.log_group_prefix,
+      aws_glue_job.this.non_overridable_arguments["--job-bookmark-option"] == "job-bookmark-disable",
+      aws_glue_job.this.non_overridable_arguments["--enable-continuous-cloudwatch-log"] == "true",
+      aws_glue_job.this.non_overridable_arguments["--enable-metrics"] == "true",
+      aws_glue_job.this.non_overridable_arguments["--custom-logGroup-prefix"] == var.log_group_prefix,
     ])
     error_message = "Bookmarks, continuous logging, metrics and the log group prefix must be set."
   }
@@ -84,7 +84,7 @@ run "bookmarks_and_active_schedule" {
   }
 
   assert {
-    condition     = aws_glue_job.this.default_arguments["--job-bookmark-option"] == "job-bookmark-enable"
+    condition     = aws_glue_job.this.non_overridable_arguments["--job-bookmark-option"] == "job-bookmark-enable"
     error_message = "Bookmarks must be enabled when declared."
   }
 
@@ -161,5 +161,37 @@ run "no_python_modules_no_installer_arguments" {
   assert {
     condition     = !contains(keys(aws_glue_job.this.default_arguments), "--additional-python-modules")
     error_message = "Without python_modules the job gets no --additional-python-modules."
+  }
+}
+
+run "rejects_streaming_worker_type" {
+  command = plan
+
+  variables {
+    worker_type = "G.025X"
+  }
+
+  expect_failures = [var.worker_type]
+}
+
+run "rejects_glue_4" {
+  command = plan
+
+  variables {
+    glue_version = "4.0"
+  }
+
+  expect_failures = [var.glue_version]
+}
+
+run "platform_arguments_cannot_be_overridden" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for k in ["--extra-py-files", "--TempDir", "--custom-logGroup-prefix", "--enable-continuous-cloudwatch-log", "--job-bookmark-option"] :
+      contains(keys(aws_glue_job.this.non_overridable_arguments), k) && !contains(keys(aws_glue_job.this.default_arguments), k)
+    ])
+    error_message = "The platform's code, logging and bookmark arguments must be non-overridable (and not default arguments a run could replace)."
   }
 }
