@@ -177,7 +177,7 @@ def adopt(c, env="local", job_name=None, all=False):  # `all`: the flag is --all
 
 
 @task(help={"env": ENV_HELP, "job": "the job to start"})
-def run(c, job, env):
+def run(c, job, env="local"):
     """Start a deployed job on AWS; a chained job starts its workflow, so downstream jobs run too."""
     commands.run(env, c.config, job)
 

@@ -60,7 +60,10 @@ def glue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spark) -> Iterator[lis
         del sys.modules[name]
 
 
-def test_off_glue_job_context_gives_spark_and_never_imports_awsglue(spark):
+def test_off_glue_job_context_gives_spark_and_never_imports_awsglue(spark, monkeypatch):
+    # Other tests (the local awsglue layer's) may have imported it already: start without it.
+    for name in [m for m in sys.modules if m == "awsglue" or m.startswith("awsglue.")]:
+        monkeypatch.delitem(sys.modules, name)
     assert not running_on_glue()
     with job_context({"JOB_NAME": "local-job"}) as ctx:
         assert ctx.spark.range(3).count() == 3

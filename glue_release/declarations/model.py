@@ -21,6 +21,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -200,6 +201,13 @@ class RatioOf(_Section):
 
     input: Annotated[StrictStr, Field(description="An input argument of the job that has a sample.")]
     ratio: Annotated[float, Field(ge=0, le=1, description="At most this many output rows per sample row.")]
+
+    @field_validator("ratio", mode="before")
+    @classmethod
+    def _a_fraction(cls, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise problem(f"must be a number from 0 to 1, got {value!r}")
+        return value
 
 
 class SmokeCheck(_Section):
