@@ -47,24 +47,43 @@ def upload(c, env="local"):
     commands.upload(env, c.config)
 
 
-@task(help={"env": ENV_HELP, "detailed_exitcode": "exit 2 when the plan has changes (0: none)"})
-def plan(c, env="local", detailed_exitcode=False):
+@task(
+    help={
+        "env": ENV_HELP,
+        "detailed_exitcode": "exit 2 when the plan has changes (0: none)",
+        "lock": "take the state lock (--no-lock: read-only plans for review, PRs; never applied as they are)",
+    }
+)
+def plan(c, env="local", detailed_exitcode=False, lock=True):
     """Package, then save a Terraform plan and its Markdown review summary (build/ENV/plan.md)."""
-    code = commands.plan(env, c.config, detailed_exitcode)
+    code = commands.plan(env, c.config, detailed_exitcode, lock)
     if code:
         raise Exit(code=code)
 
 
-@task(help={"env": ENV_HELP, "plan": "the saved plan to apply (default build/ENV/tfplan)"})
-def apply(c, env="local", plan=None):
+@task(
+    help={
+        "env": ENV_HELP,
+        "plan": "the saved plan to apply (default build/ENV/tfplan)",
+        "lock_timeout": "wait this long for the state lock, e.g. 10m (default: fail at once)",
+    }
+)
+def apply(c, env="local", plan=None, lock_timeout=None):
     """Apply exactly a saved plan."""
-    commands.apply(env, c.config, plan)
+    commands.apply(env, c.config, plan, lock_timeout)
 
 
-@task(help={"env": ENV_HELP, "skip_tests": "do not run unit tests first", "smoke": "run smoke runs at the end"})
-def deploy(c, env="local", skip_tests=False, smoke=True):
+@task(
+    help={
+        "env": ENV_HELP,
+        "skip_tests": "do not run unit tests first",
+        "smoke": "run smoke runs at the end",
+        "lock_timeout": "wait this long for the state lock, e.g. 10m (default: fail at once)",
+    }
+)
+def deploy(c, env="local", skip_tests=False, smoke=True, lock_timeout=None):
     """Test, package, upload, plan, apply (when there are changes) and smoke-run the jobs."""
-    commands.deploy(env, c.config, skip_tests=skip_tests, smoke=smoke)
+    commands.deploy(env, c.config, skip_tests=skip_tests, smoke=smoke, lock_timeout=lock_timeout)
 
 
 @task(
@@ -76,18 +95,25 @@ def smoke(c, env="local", job=None, timeout=900):
     commands.smoke(env, c.config, job or [], float(timeout))
 
 
-@task(help={"env": ENV_HELP})
-def drift(c, env="local"):
-    """Compare real infrastructure with the code; exit 2 and write build/ENV/drift.md when they differ."""
-    code = commands.drift(env, c.config)
+@task(help={"env": ENV_HELP, "lock": "take the state lock (--no-lock with the read-only plan role)"})
+def drift(c, env="local", lock=True):
+    """Exit 2 and write build/ENV/drift.md when something changed outside Terraform (undeployed code: pending.md)."""
+    code = commands.drift(env, c.config, lock)
     if code:
         raise Exit(code=code)
 
 
-@task(help={"env": ENV_HELP, "to": "the commit (sha, tag or branch) whose jobs to deploy again"})
-def rollback(c, to, env="local"):
+@task(
+    help={
+        "env": ENV_HELP,
+        "to": "the commit whose jobs to deploy again (CI accepts only a full SHA on main)",
+        "plan_only": "package and plan only (no upload, no apply): apply the reviewed plan with `apply --plan`",
+        "lock": "take the state lock (--no-lock with --plan-only and the read-only plan role)",
+    }
+)
+def rollback(c, to, env="local", plan_only=False, lock=True):
     """Deploy the jobs of an earlier commit again (their artifacts are still stored): plan, then apply."""
-    commands.rollback(env, c.config, to)
+    commands.rollback(env, c.config, to, plan_only=plan_only, lock=lock)
 
 
 @task(help={"env": ENV_HELP})

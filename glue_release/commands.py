@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from glue_release import aws, declarations, local_run, release, scaffold
+from glue_release import aws, declarations, drift_report, local_run, release, scaffold
 from glue_release.errors import UserError
 from glue_release.packaging import Manifest
 from glue_release.paths import BUILD_DIR, JOBS_DIR, REPO_ROOT
@@ -127,7 +127,7 @@ def upload(env: str, config: Mapping[str, Any]) -> None:
     )
 
 
-def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False) -> int:
+def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False, lock: bool = True) -> int:
     """Package, then plan; exit code 2 (with ``detailed_exitcode``) when the plan has changes."""
     settings = settings_for(env, config)
     jobs = declarations.load_jobs()
@@ -136,36 +136,47 @@ def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False) -
         manifest = release.package_env(settings, jobs)
         if settings.is_local:
             release.bootstrap(settings, only_if_missing=True)
-        result = release.plan_env(settings, manifest)
+        result = release.plan_env(settings, manifest, lock=lock)
     print(result.summary_file.read_text())
     print(f"saved plan: {shown(result.plan_file)}")
     print(f"review summary: {shown(result.summary_file)}")
     return 2 if result.changed and detailed_exitcode else 0
 
 
-def apply(env: str, config: Mapping[str, Any], plan_file: str | None = None) -> None:
+def apply(env: str, config: Mapping[str, Any], plan_file: str | None = None, lock_timeout: str | None = None) -> None:
     settings = settings_for(env, config)
     with release.env_lock(settings):
         _connect(settings, start_emulator=False)
-        release.apply_env(settings, Path(plan_file) if plan_file else None)
+        release.apply_env(settings, Path(plan_file) if plan_file else None, lock_timeout)
 
 
-def drift(env: str, config: Mapping[str, Any]) -> int:
-    """Plan with refresh against the checked-out code; 2 when the real infrastructure differs."""
+def drift(env: str, config: Mapping[str, Any], lock: bool = True) -> int:
+    """Plan with refresh against the checked-out code; 2 when something was changed outside Terraform.
+
+    Code not yet deployed (e.g. a prod apply waiting for approval) is not drift: ``pending.md``.
+    """
     settings = settings_for(env, config)
     jobs = declarations.load_jobs()
     with release.env_lock(settings):
         _connect(settings)
         manifest = release.package_env(settings, jobs)
-        result = release.plan_env(settings, manifest, title="Drift")
-    print(result.summary_file.read_text())
-    return 2 if result.changed else 0
+        release.plan_env(settings, manifest, title="Drift", lock=lock)
+    report = drift_report.write(settings.build_dir / "plan.json", settings.build_dir, env, manifest.git_commit)
+    print((settings.build_dir / "drift.md").read_text())
+    print((settings.build_dir / "pending.md").read_text())
+    return 2 if report.drifted else 0
 
 
-def rollback(env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROOT) -> StageRun:
-    """Deploy the jobs as they were at commit ``to`` with today's Terraform; their artifacts are still stored."""
+def rollback(
+    env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROOT, plan_only: bool = False, lock: bool = True
+) -> StageRun:
+    """Deploy the jobs as they were at commit ``to`` with today's Terraform; their artifacts are still stored.
+
+    ``plan_only``: package and plan, nothing else (no upload, no apply), for a reviewer; then
+    ``invoke upload`` and ``invoke apply --plan build/ENV/tfplan`` apply exactly that plan.
+    """
     settings = settings_for(env, config)
-    run = StageRun(f"rollback of {env}")
+    run = StageRun(f"rollback {'plan ' if plan_only else ''}of {env}")
     with release.env_lock(settings), release.checkout(to, repo) as (tree, sha):
         jobs = run.run(
             "declarations", lambda: declarations.load_jobs(tree / "jobs"), lambda j: f"{len(j)} jobs at {sha[:12]}"
@@ -178,6 +189,8 @@ def rollback(env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROO
             title="Rollback",
             unchanged=f"{env} already runs the jobs of {sha[:12]}",
             show_summary=True,
+            plan_only=plan_only,
+            lock=lock,
         )
     print(run.summary())
     return run
@@ -190,8 +203,14 @@ def _ship(
     title: str = "Plan",
     unchanged: str = "no changes",
     show_summary: bool = False,
+    plan_only: bool = False,
+    lock: bool = True,
+    lock_timeout: str | None = None,
 ) -> release.PlanResult:
-    """The stages deploy and rollback share: package, (local) bootstrap, upload, plan, apply when it changes."""
+    """The stages deploy and rollback share: package, (local) bootstrap, upload, plan, apply when it changes.
+
+    ``plan_only`` stops after the plan and uploads nothing (the read-only plan role can't).
+    """
     manifest = run.run("package", build, lambda m: f"{len(m.artifacts())} artifacts")
     if settings.is_local:
         run.run(
@@ -199,20 +218,25 @@ def _ship(
             lambda: release.bootstrap(settings, only_if_missing=True),
             lambda applied: "created state and artifacts buckets" if applied else "buckets exist",
         )
-    run.run(
-        "upload",
-        lambda: release.upload_env(settings, manifest),
-        lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
-    )
+    if plan_only:
+        run.skip("upload", "plan only: `invoke upload` before the apply")
+    else:
+        run.run(
+            "upload",
+            lambda: release.upload_env(settings, manifest),
+            lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
+        )
     result = run.run(
         "plan",
-        lambda: release.plan_env(settings, manifest, title),
+        lambda: release.plan_env(settings, manifest, title, lock=lock),
         lambda p: ", ".join(f"{n} {a}" for a, n in sorted(p.counts.items())) or "no changes",
     )
     if show_summary:  # before the apply, so the person who asked sees what is applied
         print(result.summary_file.read_text())
-    if result.changed:
-        run.run("apply", lambda: release.apply_env(settings, result.plan_file))
+    if plan_only:
+        run.skip("apply", f"plan only: review it, then `invoke apply --plan {shown(result.plan_file)}`")
+    elif result.changed:
+        run.run("apply", lambda: release.apply_env(settings, result.plan_file, lock_timeout))
     else:
         run.skip("apply", unchanged)
     return result
@@ -227,7 +251,12 @@ def bootstrap(env: str, config: Mapping[str, Any]) -> None:
 
 
 def deploy(
-    env: str, config: Mapping[str, Any], skip_tests: bool = False, smoke: bool = True, jobs_dir: Path = JOBS_DIR
+    env: str,
+    config: Mapping[str, Any],
+    skip_tests: bool = False,
+    smoke: bool = True,
+    jobs_dir: Path = JOBS_DIR,
+    lock_timeout: str | None = None,
 ) -> StageRun:
     settings = settings_for(env, config)
     jobs = declarations.load_jobs(jobs_dir)
@@ -241,7 +270,7 @@ def deploy(
             run.skip("tests", "--skip-tests")
         else:
             run.run("tests", unit_tests_once, str)
-        result = _ship(run, settings, lambda: release.package_env(settings, jobs))
+        result = _ship(run, settings, lambda: release.package_env(settings, jobs), lock_timeout=lock_timeout)
         if smoke:
             smoke_stage(run, settings, jobs, applied=result.changed)
         else:

@@ -173,12 +173,17 @@ def upload_env(settings: Settings, manifest: Manifest) -> upload.UploadReport:
     return upload.upload(aws.client(settings, "s3"), settings.artifacts_bucket, manifest, REPO_ROOT)
 
 
-def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan") -> PlanResult:
-    """A saved plan plus its JSON, text and Markdown summary under ``build/<env>/``."""
+def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan", lock: bool = True) -> PlanResult:
+    """A saved plan plus its JSON, text and Markdown summary under ``build/<env>/``.
+
+    ``lock=False`` (Terraform's -lock=false) is for plans nobody applies as they are (pull requests, drift,
+    a plan for review): the read-only plan role cannot write the lock, and they must not block an apply.
+    """
     runner = main_terraform(settings)
     plan_file = settings.build_dir / "tfplan"
     var_files = [settings.tfvars, settings.build_dir / "release.tfvars.json"]
-    changed, text = runner.plan(plan_file, var_files, terraform_variables(settings))
+    extra: dict[str, object] | None = None if lock else {"lock": False}
+    changed, text = runner.plan(plan_file, var_files, terraform_variables(settings), extra)
     (settings.build_dir / "plan.txt").write_text(text)
     plan_json = settings.build_dir / "plan.json"
     drift = title == "Drift"
@@ -200,7 +205,7 @@ def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan") -> Pla
     )
 
 
-def apply_env(settings: Settings, plan_file: Path | None) -> None:
+def apply_env(settings: Settings, plan_file: Path | None, lock_timeout: str | None = None) -> None:
     """Apply exactly a saved plan; Terraform itself refuses one made against an older state."""
     if plan_file is None:
         plan_file = settings.build_dir / "tfplan"
@@ -208,4 +213,4 @@ def apply_env(settings: Settings, plan_file: Path | None) -> None:
             raise UserError("prod is applied only from a reviewed saved plan: run `invoke plan --env prod` first")
     if not plan_file.exists():
         raise UserError(f"{plan_file} not found; run `invoke plan --env {settings.env}` first")
-    main_terraform(settings).apply_plan(plan_file.resolve())
+    main_terraform(settings).apply_plan(plan_file.resolve(), lock_timeout)

@@ -114,8 +114,12 @@ class TerraformRunner:
             raise UserError(f"terraform plan failed (exit {result.code}); {explain(result.stderr)}")
         return result.code == 2, result.stdout
 
-    def apply_plan(self, plan_file: Path) -> None:
-        result = self.stream("apply", str(plan_file), input=False, no_color=IsFlagged, auto_approve=IsFlagged)
+    def apply_plan(self, plan_file: Path, lock_timeout: str | None = None) -> None:
+        # lock_timeout: wait that long for the state lock instead of failing at once (Terraform's -lock-timeout).
+        options: dict[str, object] = {"input": False, "no_color": IsFlagged, "auto_approve": IsFlagged}
+        if lock_timeout:
+            options["lock_timeout"] = lock_timeout
+        result = self.stream("apply", str(plan_file), **options)
         if result.code != 0:
             raise UserError(f"terraform apply failed (exit {result.code}); {explain(result.stderr)}")
 

@@ -1,0 +1,71 @@
+"""What ``invoke drift`` reports: changes made outside Terraform, kept apart from code not yet deployed.
+
+A plan against the live account answers two different questions. Terraform's ``resource_drift``
+(what its refresh found changed since the last apply) is drift: someone changed the environment
+outside Terraform. Its ``resource_changes`` also hold what ``main`` would change that was never
+applied (a prod apply waiting for approval, a deploy that failed): that is not drift and must not
+open a drift issue, so it is reported separately, in ``pending.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from glue_release.plan_summary import changes
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    drifted: list[str]  # "address (actions)" of each resource changed outside Terraform
+    pending: list[str]  # "address (action)" of each planned change that is not a drift correction
+
+
+def split(plan: dict[str, Any]) -> DriftReport:
+    drift = [d for d in plan.get("resource_drift", []) if d["change"]["actions"] != ["no-op"]]
+    drifted_addresses = {d["address"] for d in drift}
+    return DriftReport(
+        drifted=[f"{d['address']} ({', '.join(d['change']['actions'])})" for d in drift],
+        pending=[
+            f"{c.address} ({c.action})"
+            for c in changes(plan)
+            if c.action not in ("no-op", "read") and c.address not in drifted_addresses
+        ],
+    )
+
+
+def render_drift(report: DriftReport, env: str, commit: str) -> str:
+    lines = [f"#### Drift in `{env}` (checked against `{commit[:12]}`)", ""]
+    if not report.drifted:
+        lines.append("**No drift.** Nothing was changed outside Terraform since the last apply.")
+    else:
+        lines += [
+            f"**{len(report.drifted)} resources changed outside Terraform** (the next apply puts them back):",
+            "",
+            *[f"- `{d}`" for d in report.drifted],
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render_pending(report: DriftReport, env: str, commit: str) -> str:
+    lines = [f"#### Not yet deployed to `{env}` (code at `{commit[:12]}`)", ""]
+    if not report.pending:
+        lines.append("Everything on this commit is deployed.")
+    else:
+        lines += [
+            f"**{len(report.pending)} changes are in the code but not applied** (a prod apply waiting for "
+            "approval, or a deploy that failed). Not drift: approve or fix the deploy.",
+            "",
+            *[f"- `{p}`" for p in report.pending],
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write(plan_json: Path, build_dir: Path, env: str, commit: str) -> DriftReport:
+    """Read the drift plan's JSON; write ``drift.md`` and ``pending.md`` beside it."""
+    report = split(json.loads(plan_json.read_text()))
+    (build_dir / "drift.md").write_text(render_drift(report, env, commit))
+    (build_dir / "pending.md").write_text(render_pending(report, env, commit))
+    return report
