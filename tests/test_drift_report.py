@@ -1,0 +1,50 @@
+"""`invoke drift` opens a drift issue only for changes made outside Terraform (`resource_drift`); code on
+main that was never applied (a prod apply waiting for approval) is reported apart, in pending.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from glue_release import drift_report
+
+
+def change(address: str, actions: list[str]) -> dict:
+    return {"address": address, "type": address.split(".")[0], "mode": "managed", "change": {"actions": actions}}
+
+
+PLAN = {
+    # The console changed the job's worker count: refresh saw it, and the plan puts it back.
+    "resource_drift": [change("aws_glue_job.orders", ["update"]), change("aws_s3_bucket.lake", ["no-op"])],
+    "resource_changes": [
+        change("aws_glue_job.orders", ["update"]),
+        # New code on main, waiting for the prod approval: not drift.
+        change("aws_glue_job.customers", ["update"]),
+        change("aws_glue_trigger.nightly", ["create"]),
+        change("aws_s3_bucket.lake", ["no-op"]),
+    ],
+}
+
+
+def test_drift_and_undeployed_changes_are_told_apart() -> None:
+    report = drift_report.split(PLAN)
+    assert report.drifted == ["aws_glue_job.orders (update)"]
+    assert report.pending == ["aws_glue_job.customers (update)", "aws_glue_trigger.nightly (create)"]
+
+
+def test_a_waiting_deploy_alone_is_not_drift(tmp_path: Path) -> None:
+    plan = {"resource_drift": [], "resource_changes": PLAN["resource_changes"][1:]}
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    report = drift_report.write(tmp_path / "plan.json", tmp_path, "prod", "a" * 40)
+    assert report.drifted == []
+    assert "**No drift.**" in (tmp_path / "drift.md").read_text()
+    pending = (tmp_path / "pending.md").read_text()
+    assert "2 changes are in the code but not applied" in pending and "`aws_glue_trigger.nightly (create)`" in pending
+
+
+def test_drift_report_lists_only_drift(tmp_path: Path) -> None:
+    (tmp_path / "plan.json").write_text(json.dumps(PLAN))
+    drift_report.write(tmp_path / "plan.json", tmp_path, "prod", "b" * 40)
+    text = (tmp_path / "drift.md").read_text()
+    assert "1 resources changed outside Terraform" in text and "aws_glue_job.orders" in text
+    assert "customers" not in text and "nightly" not in text
