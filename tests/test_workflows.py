@@ -531,35 +531,105 @@ def problems_needs_graph(root: Path) -> list[str]:
     return problems
 
 
+@dataclass
+class Upload:
+    job: str
+    name: str
+    paths: list[str]
+    condition: str
+
+
 def problems_artifacts(root: Path) -> list[str]:
-    """Every download has an upload of that name in a job it (transitively) needs; every upload is used."""
+    """Every download has an upload of that name in a job it (transitively) needs, is read where it lands,
+    and runs exactly when the upload ran; every upload is used."""
     problems = []
     for workflow in load_workflows(root):
-        uploads: dict[str, str] = {}
-        downloads: list[tuple[str, str, bool]] = []  # job, name or pattern, is_pattern
+        uploads: dict[str, Upload] = {}
+        downloads: list[tuple[str, int, str, bool, str]] = []  # job, step index, name or pattern, is_pattern, path
         for job_id in workflow.jobs:
             for context in workflow.contexts(job_id):
-                for step in workflow.steps(job_id):
+                for index, step in enumerate(workflow.steps(job_id)):
                     uses, given = str(step.get("uses", "")), step.get("with") or {}
                     if uses.startswith("actions/upload-artifact@"):
-                        uploads[workflow.resolve(given.get("name", "artifact"), context)] = job_id
+                        name = workflow.resolve(given.get("name", "artifact"), context)
+                        paths = [workflow.resolve(line.strip(), context) for line in str(given.get("path", "")).split()]
+                        uploads[name] = Upload(job_id, name, paths, str(step.get("if", "")))
                     elif uses.startswith("actions/download-artifact@"):
+                        path = workflow.resolve(given.get("path", "."), context).rstrip("/")
                         if "pattern" in given:
-                            downloads.append((job_id, workflow.resolve(given["pattern"], context), True))
+                            downloads.append((job_id, index, workflow.resolve(given["pattern"], context), True, path))
                         elif "name" in given:
-                            downloads.append((job_id, workflow.resolve(given["name"], context), False))
+                            downloads.append((job_id, index, workflow.resolve(given["name"], context), False, path))
                         else:
                             problems.append(f"{workflow.name}: {job_id} downloads every artifact: name one")
         used: set[str] = set()
-        for job_id, wanted, is_pattern in downloads:
+        for job_id, index, wanted, is_pattern, path in downloads:
+            where = f"{workflow.name}: {job_id}"
             matching = [n for n in uploads if (fnmatch.fnmatchcase(n, wanted) if is_pattern else n == wanted)]
-            upstream = [n for n in matching if uploads[n] in workflow.ancestors(job_id)]
+            upstream = [n for n in matching if uploads[n].job in workflow.ancestors(job_id)]
             if not upstream:
-                by = f" (uploaded by {sorted({uploads[n] for n in matching})}, not a job it needs)" if matching else ""
-                problems.append(f"{workflow.name}: {job_id} downloads {wanted!r}, which no job before it uploads{by}")
+                by = (
+                    f" (uploaded by {sorted({uploads[n].job for n in matching})}, not a job it needs)"
+                    if matching
+                    else ""
+                )
+                problems.append(f"{where} downloads {wanted!r}, which no job before it uploads{by}")
             used.update(upstream)
+            later = "\n".join(str(step.get("run", "")) for step in workflow.steps(job_id)[index + 1 :])
+            for name in upstream:
+                upload = uploads[name]
+                # A pattern puts each artifact in PATH/NAME/; a name download puts its files in PATH/.
+                landing = f"{path}/{name}" if is_pattern else path
+                if not is_pattern and len(upload.paths) == 1 and not upload.paths[0].endswith("/"):
+                    landing = f"{path}/{Path(upload.paths[0]).name}"
+                if landing not in later:
+                    problems.append(f"{where}: artifact {name!r} lands in {landing}, which no later step reads")
+                # The upload runs only when steps.X.outputs.Y says so: the downloader must run only then too.
+                gate = STEP_OUTPUT.search(upload.condition)
+                exposed = [
+                    key
+                    for key, value in (workflow.jobs[upload.job].get("outputs") or {}).items()
+                    if gate and f"steps.{gate[1]}.{gate[2]}" in str(value)
+                ]
+                job_if = str(workflow.jobs[job_id].get("if", ""))
+                gated = any(f"needs.{upload.job}.outputs.{key}" in job_if for key in exposed)
+                if gate and not gated:
+                    problems.append(
+                        f"{where}: downloads {name!r}, uploaded only if {upload.condition!r}; gate the job on that "
+                        f"(needs.{upload.job}.outputs.*)"
+                    )
+                if not gate and "needs." in job_if and ".outputs." in job_if:
+                    problems.append(f"{where}: runs only if {job_if!r}, but {name!r} is uploaded unconditionally")
         for name in sorted(set(uploads) - used):
-            problems.append(f"{workflow.name}: artifact {name!r} of {uploads[name]} is uploaded but never downloaded")
+            problems.append(
+                f"{workflow.name}: artifact {name!r} of {uploads[name].job} is uploaded but never downloaded"
+            )
+    return problems
+
+
+def problems_environment_roles(root: Path) -> list[str]:
+    """Writes happen only in deploy environments (prod: behind reviewers, from a saved plan); plan
+    environments (read-only roles) only plan."""
+    problems = []
+    writes = re.compile(r"invoke (apply|deploy|upload|smoke|bootstrap)\b[^\n|;&]*")
+    for workflow in load_workflows(root):
+        for job_id in workflow.jobs:
+            scripts = workflow.runs(job_id)
+            for context in workflow.contexts(job_id):
+                where = f"{workflow.name}: {job_id}{f' {context}' if context else ''}"
+                environment = workflow.environment(job_id, context)
+                if workflow.assumes_aws(job_id) and not environment:
+                    problems.append(f"{where}: assumes an AWS role outside any environment")
+                for match in writes.finditer(scripts):
+                    if not environment or environment.endswith("-plan"):
+                        problems.append(f"{where}: `{match[0].strip()}` in {environment or 'no'} environment")
+                    if environment == "prod" and match[1] == "deploy":
+                        problems.append(f"{where}: prod is applied only from a reviewed saved plan, never deploy")
+                    if match[1] == "apply" and "--plan " not in match[0]:
+                        problems.append(f"{where}: `{match[0].strip()}` must apply a saved plan (--plan FILE)")
+                for line in re.findall(r"invoke rollback\b[^\n|;&]*", scripts):
+                    if environment.endswith("-plan") != ("--plan-only" in line):
+                        problems.append(f"{where}: `{line.strip()}`: plan-only exactly in the plan environment")
     return problems
 
 
@@ -808,6 +878,10 @@ def test_one_concurrency_group_per_environment_and_locks_that_fit_the_role() -> 
     assert problems_concurrency(ROOT) == []
 
 
+def test_writes_happen_only_in_deploy_environments() -> None:
+    assert problems_environment_roles(ROOT) == []
+
+
 def test_each_job_has_exactly_the_permissions_its_steps_need() -> None:
     assert problems_permissions(ROOT) == []
 
@@ -987,6 +1061,38 @@ MUTATIONS = {
         'run: invoke rollback --env "$ENV" --to "${{ inputs.commit }}" --plan-only --no-lock',
         problems_expressions_in_run,
     ),
+    # Beyond the nine of issue 12: edits that would break a run on GitHub just as quietly.
+    "extra: the prod apply runs in the read-only plan environment (no reviewers)": (
+        "deploy.yml",
+        '    # Required reviewers approve here, after reading the plan in the summary of "Plan prod".\n'
+        "    environment: prod\n",
+        "    environment: prod-plan\n",
+        problems_environment_roles,
+    ),
+    "extra: the apply job no longer waits for a plan with changes": (
+        "deploy.yml",
+        "    if: needs.plan-prod.outputs.changes == 'true'\n",
+        "",
+        problems_artifacts,
+    ),
+    "extra: the sealed plan is downloaded where the unseal step does not look": (
+        "deploy.yml",
+        "          name: prod-plan\n          path: build/sealed",
+        "          name: prod-plan\n          path: build/downloaded",
+        problems_artifacts,
+    ),
+    "extra: a PR plan takes the state lock with the read-only role": (
+        "pull-request.yml",
+        'run: invoke plan --env "$ENV" --no-lock',
+        'run: invoke plan --env "$ENV"',
+        problems_concurrency,
+    ),
+    "extra: an apply job outlives its one-hour credentials": (
+        "deploy.yml",
+        "    timeout-minutes: 50\n    # Required reviewers",
+        "    timeout-minutes: 90\n    # Required reviewers",
+        problems_credentialed_jobs,
+    ),
 }
 CHECKS = {
     check.__name__: check
@@ -1000,6 +1106,7 @@ CHECKS = {
         problems_exit_code_mappings,
         problems_credentialed_jobs,
         problems_setup_action,
+        problems_environment_roles,
     )
 }
 
@@ -1024,7 +1131,7 @@ def test_each_broken_pipeline_edit_is_caught(tmp_path: Path, mutation: str) -> N
     path = root / ".github/workflows" / name
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"the mutation's text is no longer in {name} exactly once: update MUTATIONS"
-    assert run_checks(root, tmp_path / "before") == {}, "the unmodified copy must pass every check"
+    # The unmodified workflows pass every check: the tests above.
     path.write_text(text.replace(old, new), encoding="utf-8")
     caught = run_checks(root, tmp_path / "after")
     assert catcher.__name__ in caught, f"{mutation}: not caught by {catcher.__name__}; caught by {sorted(caught)}"
