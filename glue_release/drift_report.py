@@ -23,17 +23,32 @@ class DriftReport:
     pending: list[str]  # "address (action)" of each planned change that is not a drift correction
 
 
+def _differs_from_last_apply(change: dict[str, Any], applied: dict[str, Any]) -> bool:
+    """Whether a planned change sets any known value other than what the last apply left (``applied``,
+    the drift entry's ``before``): then it carries undeployed code, not only the drift correction."""
+    after, unknown = change.get("after") or {}, change.get("after_unknown") or {}
+    return any(not unknown.get(key) and after[key] != applied.get(key) for key in after)
+
+
 def split(plan: dict[str, Any]) -> DriftReport:
     drift = [d for d in plan.get("resource_drift", []) if d["change"]["actions"] != ["no-op"]]
-    drifted_addresses = {d["address"] for d in drift}
+    applied = {d["address"]: d["change"].get("before") for d in drift}
+    pending = []
+    for raw, change in zip(_managed(plan), changes(plan), strict=True):
+        if change.action in ("no-op", "read"):
+            continue
+        # A resource that drifted is pending too when the plan also changes it beyond undoing the drift.
+        prior = applied.get(change.address, False)
+        if prior is False or not isinstance(prior, dict) or _differs_from_last_apply(raw["change"], prior):
+            pending.append(f"{change.address} ({change.action})")
     return DriftReport(
         drifted=[f"{d['address']} ({', '.join(d['change']['actions'])})" for d in drift],
-        pending=[
-            f"{c.address} ({c.action})"
-            for c in changes(plan)
-            if c.action not in ("no-op", "read") and c.address not in drifted_addresses
-        ],
+        pending=pending,
     )
+
+
+def _managed(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [rc for rc in plan.get("resource_changes", []) if rc.get("mode", "managed") == "managed"]
 
 
 def render_drift(report: DriftReport, env: str, commit: str) -> str:

@@ -9,15 +9,29 @@ from pathlib import Path
 from glue_release import drift_report
 
 
-def change(address: str, actions: list[str]) -> dict:
-    return {"address": address, "type": address.split(".")[0], "mode": "managed", "change": {"actions": actions}}
+def change(address: str, actions: list[str], before: dict | None = None, after: dict | None = None) -> dict:
+    return {
+        "address": address,
+        "type": address.split(".")[0],
+        "mode": "managed",
+        "change": {"actions": actions, "before": before, "after": after, "after_unknown": {"arn": True}},
+    }
 
 
 PLAN = {
     # The console changed the job's worker count: refresh saw it, and the plan puts it back.
-    "resource_drift": [change("aws_glue_job.orders", ["update"]), change("aws_s3_bucket.lake", ["no-op"])],
+    "resource_drift": [
+        change("aws_glue_job.orders", ["update"], {"max_retries": 0, "script": "a"}, {"max_retries": 3, "script": "a"}),
+        change(
+            "aws_glue_job.returns", ["update"], {"max_retries": 0, "script": "r1"}, {"max_retries": 5, "script": "r1"}
+        ),
+        change("aws_s3_bucket.lake", ["no-op"]),
+    ],
     "resource_changes": [
-        change("aws_glue_job.orders", ["update"]),
+        # Only undoes the drift: back to what the last apply left (arn unknown until apply: ignored).
+        change("aws_glue_job.orders", ["update"], {"max_retries": 3}, {"max_retries": 0, "script": "a", "arn": None}),
+        # Undoes the drift AND ships new code: drift and pending both.
+        change("aws_glue_job.returns", ["update"], {"max_retries": 5}, {"max_retries": 0, "script": "r2"}),
         # New code on main, waiting for the prod approval: not drift.
         change("aws_glue_job.customers", ["update"]),
         change("aws_glue_trigger.nightly", ["create"]),
@@ -28,12 +42,16 @@ PLAN = {
 
 def test_drift_and_undeployed_changes_are_told_apart() -> None:
     report = drift_report.split(PLAN)
-    assert report.drifted == ["aws_glue_job.orders (update)"]
-    assert report.pending == ["aws_glue_job.customers (update)", "aws_glue_trigger.nightly (create)"]
+    assert report.drifted == ["aws_glue_job.orders (update)", "aws_glue_job.returns (update)"]
+    assert report.pending == [
+        "aws_glue_job.returns (update)",
+        "aws_glue_job.customers (update)",
+        "aws_glue_trigger.nightly (create)",
+    ]
 
 
 def test_a_waiting_deploy_alone_is_not_drift(tmp_path: Path) -> None:
-    plan = {"resource_drift": [], "resource_changes": PLAN["resource_changes"][1:]}
+    plan = {"resource_drift": [], "resource_changes": PLAN["resource_changes"][2:]}
     (tmp_path / "plan.json").write_text(json.dumps(plan))
     report = drift_report.write(tmp_path / "plan.json", tmp_path, "prod", "a" * 40)
     assert report.drifted == []
@@ -46,5 +64,5 @@ def test_drift_report_lists_only_drift(tmp_path: Path) -> None:
     (tmp_path / "plan.json").write_text(json.dumps(PLAN))
     drift_report.write(tmp_path / "plan.json", tmp_path, "prod", "b" * 40)
     text = (tmp_path / "drift.md").read_text()
-    assert "1 resources changed outside Terraform" in text and "aws_glue_job.orders" in text
+    assert "2 resources changed outside Terraform" in text and "aws_glue_job.orders" in text
     assert "customers" not in text and "nightly" not in text
