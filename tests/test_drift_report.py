@@ -21,7 +21,12 @@ def change(address: str, actions: list[str], before: dict | None = None, after: 
 PLAN = {
     # The console changed the job's worker count: refresh saw it, and the plan puts it back.
     "resource_drift": [
-        change("aws_glue_job.orders", ["update"], {"max_retries": 0, "script": "a"}, {"max_retries": 3, "script": "a"}),
+        change(
+            "aws_glue_job.orders",
+            ["update"],
+            {"max_retries": 0, "script": "a", "arn": "arn:aws:glue:eu-west-1:1:job/orders"},
+            {"max_retries": 3, "script": "a", "arn": "arn:aws:glue:eu-west-1:1:job/orders"},
+        ),
         change(
             "aws_glue_job.returns", ["update"], {"max_retries": 0, "script": "r1"}, {"max_retries": 5, "script": "r1"}
         ),
