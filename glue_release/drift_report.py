@@ -23,11 +23,22 @@ class DriftReport:
     pending: list[str]  # "address (action)" of each planned change that is not a drift correction
 
 
-def _differs_from_last_apply(change: dict[str, Any], applied: dict[str, Any]) -> bool:
-    """Whether a planned change sets any known value other than what the last apply left (``applied``,
-    the drift entry's ``before``): then it carries undeployed code, not only the drift correction."""
-    after, unknown = change.get("after") or {}, change.get("after_unknown") or {}
-    return any(not unknown.get(key) and after[key] != applied.get(key) for key in after)
+def _differs_from_last_apply(after: Any, applied: Any, unknown: Any) -> bool:
+    """Whether a planned value sets anything known other than what the last apply left (``applied``, the
+    drift entry's ``before``): then the change carries undeployed code, not only the drift correction.
+    ``unknown`` is the plan's ``after_unknown`` at the same place (True: known only after apply)."""
+    if unknown is True:
+        return False
+    if isinstance(after, dict) and isinstance(applied, dict):
+        inner = unknown if isinstance(unknown, dict) else {}
+        return any(_differs_from_last_apply(value, applied.get(key), inner.get(key)) for key, value in after.items())
+    if isinstance(after, list) and isinstance(applied, list) and len(after) == len(applied):
+        inner = unknown if isinstance(unknown, list) else []
+        return any(
+            _differs_from_last_apply(value, old, inner[i] if i < len(inner) else None)
+            for i, (value, old) in enumerate(zip(after, applied, strict=True))
+        )
+    return after != applied
 
 
 def split(plan: dict[str, Any]) -> DriftReport:
@@ -39,7 +50,8 @@ def split(plan: dict[str, Any]) -> DriftReport:
             continue
         # A resource that drifted is pending too when the plan also changes it beyond undoing the drift.
         prior = applied.get(change.address, False)
-        if prior is False or not isinstance(prior, dict) or _differs_from_last_apply(raw["change"], prior):
+        planned = raw["change"]
+        if prior is False or _differs_from_last_apply(planned.get("after"), prior, planned.get("after_unknown")):
             pending.append(f"{change.address} ({change.action})")
     return DriftReport(
         drifted=[f"{d['address']} ({', '.join(d['change']['actions'])})" for d in drift],

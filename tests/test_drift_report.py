@@ -10,11 +10,14 @@ from glue_release import drift_report
 
 
 def change(address: str, actions: list[str], before: dict | None = None, after: dict | None = None) -> dict:
+    # after_unknown as Terraform writes it: True for a value known only after apply, and the shape of
+    # each nested block (here `command`, a list of one block) with nothing unknown in it.
+    unknown = {"arn": True, "command": [{}]}
     return {
         "address": address,
         "type": address.split(".")[0],
         "mode": "managed",
-        "change": {"actions": actions, "before": before, "after": after, "after_unknown": {"arn": True}},
+        "change": {"actions": actions, "before": before, "after": after, "after_unknown": unknown},
     }
 
 
@@ -28,7 +31,10 @@ PLAN = {
             {"max_retries": 3, "script": "a", "arn": "arn:aws:glue:eu-west-1:1:job/orders"},
         ),
         change(
-            "aws_glue_job.returns", ["update"], {"max_retries": 0, "script": "r1"}, {"max_retries": 5, "script": "r1"}
+            "aws_glue_job.returns",
+            ["update"],
+            {"max_retries": 0, "command": [{"script": "r1"}]},
+            {"max_retries": 5, "command": [{"script": "r1"}]},
         ),
         change("aws_s3_bucket.lake", ["no-op"]),
     ],
@@ -36,7 +42,9 @@ PLAN = {
         # Only undoes the drift: back to what the last apply left (arn unknown until apply: ignored).
         change("aws_glue_job.orders", ["update"], {"max_retries": 3}, {"max_retries": 0, "script": "a", "arn": None}),
         # Undoes the drift AND ships new code: drift and pending both.
-        change("aws_glue_job.returns", ["update"], {"max_retries": 5}, {"max_retries": 0, "script": "r2"}),
+        change(
+            "aws_glue_job.returns", ["update"], {"max_retries": 5}, {"max_retries": 0, "command": [{"script": "r2"}]}
+        ),
         # New code on main, waiting for the prod approval: not drift.
         change("aws_glue_job.customers", ["update"]),
         change("aws_glue_trigger.nightly", ["create"]),
