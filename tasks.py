@@ -80,6 +80,7 @@ def upload(c, env="local"):
 
 
 ALLOW_HELP = "accept the policy gate's findings for this resource address, module prefix or glob (repeatable)"
+LOCK_HELP = "take the state lock (--no-lock: read-only plans for review, PRs, drift; never applied as they are)"
 
 
 @task(
@@ -89,19 +90,27 @@ ALLOW_HELP = "accept the policy gate's findings for this resource address, modul
         "detailed_exitcode": "exit 2 when the plan has changes (0: none)",
         "allow": ALLOW_HELP,
         "verbose": VERBOSE_HELP,
+        "lock": LOCK_HELP,
     },
 )
-def plan(c, env="local", detailed_exitcode=False, allow=None, verbose=False):
+def plan(c, env="local", detailed_exitcode=False, allow=None, verbose=False, lock=True):
     """Package, then save a Terraform plan and its Markdown review summary (build/ENV/plan.md)."""
-    code = commands.plan(env, _config(c, verbose), detailed_exitcode, allow or [])
+    code = commands.plan(env, _config(c, verbose), detailed_exitcode, allow or [], lock=lock)
     if code:
         raise Exit(code=code)
 
 
-@task(help={"env": ENV_HELP, "plan": "the saved plan to apply (default build/ENV/tfplan)", "verbose": VERBOSE_HELP})
-def apply(c, env="local", plan=None, verbose=False):
+@task(
+    help={
+        "env": ENV_HELP,
+        "plan": "the saved plan to apply (default build/ENV/tfplan)",
+        "verbose": VERBOSE_HELP,
+        "lock_timeout": "wait this long for the state lock, e.g. 10m (default: fail at once)",
+    }
+)
+def apply(c, env="local", plan=None, verbose=False, lock_timeout=None):
     """Apply exactly a saved plan."""
-    commands.apply(env, _config(c, verbose), plan)
+    commands.apply(env, _config(c, verbose), plan, lock_timeout)
 
 
 @task(
@@ -112,11 +121,14 @@ def apply(c, env="local", plan=None, verbose=False):
         "smoke": "run smoke runs at the end",
         "allow": ALLOW_HELP,
         "verbose": VERBOSE_HELP,
+        "lock_timeout": "wait this long for the state lock, e.g. 10m (default: fail at once)",
     },
 )
-def deploy(c, env="local", skip_tests=False, smoke=True, allow=None, verbose=False):
+def deploy(c, env="local", skip_tests=False, smoke=True, allow=None, verbose=False, lock_timeout=None):
     """Test, package, upload, plan, apply (when there are changes) and smoke-run the jobs."""
-    commands.deploy(env, _config(c, verbose), skip_tests=skip_tests, smoke=smoke, allow=allow or [])
+    commands.deploy(
+        env, _config(c, verbose), skip_tests=skip_tests, smoke=smoke, allow=allow or [], lock_timeout=lock_timeout
+    )
 
 
 @task(
@@ -128,10 +140,10 @@ def smoke(c, env="local", job=None, timeout=900):
     commands.smoke(env, c.config, job or [], float(timeout))
 
 
-@task(help={"env": ENV_HELP, "verbose": VERBOSE_HELP})
-def drift(c, env="local", verbose=False):
-    """Compare real infrastructure with the code; exit 2 and write build/ENV/drift.md when they differ."""
-    code = commands.drift(env, _config(c, verbose))
+@task(help={"env": ENV_HELP, "verbose": VERBOSE_HELP, "lock": LOCK_HELP})
+def drift(c, env="local", verbose=False, lock=True):
+    """Exit 2 and write build/ENV/drift.md when something changed outside Terraform (undeployed code: pending.md)."""
+    code = commands.drift(env, _config(c, verbose), lock)
     if code:
         raise Exit(code=code)
 
@@ -140,15 +152,19 @@ def drift(c, env="local", verbose=False):
     iterable=["allow"],
     help={
         "env": ENV_HELP,
-        "to": "the commit (sha, tag or branch) whose jobs to deploy again",
+        "to": "the commit whose jobs to deploy again (CI accepts only a full SHA on main)",
         "remove_newer": "also destroy jobs added after that commit (their roles and log groups); default: keep them",
+        "plan_only": "package and plan only (no upload, no apply): apply the reviewed plan with `apply --plan`",
+        "lock": LOCK_HELP,
         "allow": ALLOW_HELP,
         "verbose": VERBOSE_HELP,
     },
 )
-def rollback(c, to, env="local", remove_newer=False, allow=None, verbose=False):
+def rollback(c, to, env="local", remove_newer=False, plan_only=False, lock=True, allow=None, verbose=False):
     """Deploy the jobs of an earlier commit again (their artifacts are still stored): plan, then apply."""
-    commands.rollback(env, _config(c, verbose), to, remove_newer=remove_newer, allow=allow or [])
+    commands.rollback(
+        env, _config(c, verbose), to, remove_newer=remove_newer, plan_only=plan_only, lock=lock, allow=allow or []
+    )
 
 
 @task(help={"env": ENV_HELP, "verbose": VERBOSE_HELP})

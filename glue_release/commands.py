@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from glue_release import aws, declarations, local_run, preview, release, scaffold, stamps
+from glue_release import aws, declarations, drift_report, local_run, preview, release, scaffold, stamps
 from glue_release.errors import UserError
 from glue_release.packaging import Manifest
 from glue_release.paths import BUILD_DIR, JOBS_DIR, REPO_ROOT
@@ -138,7 +138,13 @@ def upload(env: str, config: Mapping[str, Any]) -> None:
     )
 
 
-def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False, allow: Sequence[str] = ()) -> int:
+def plan(
+    env: str,
+    config: Mapping[str, Any],
+    detailed_exitcode: bool = False,
+    allow: Sequence[str] = (),
+    lock: bool = True,
+) -> int:
     """Package, then plan; exit code 2 (with ``detailed_exitcode``) when the plan has changes."""
     settings = settings_for(env, config)
     jobs = declarations.load_jobs()
@@ -148,7 +154,7 @@ def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False, a
         if settings.is_local:
             release.bootstrap(settings, only_if_missing=True)
         try:
-            result = release.plan_env(settings, manifest, jobs=jobs, allow=allow)
+            result = release.plan_env(settings, manifest, jobs=jobs, allow=allow, lock=lock)
         except UserError:
             print(f"review summary: {shown(settings.build_dir / 'plan.md')}")
             raise
@@ -158,26 +164,31 @@ def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False, a
     return 2 if result.changed and detailed_exitcode else 0
 
 
-def apply(env: str, config: Mapping[str, Any], plan_file: str | None = None) -> None:
+def apply(env: str, config: Mapping[str, Any], plan_file: str | None = None, lock_timeout: str | None = None) -> None:
     settings = settings_for(env, config)
     with release.env_lock(settings):
         _connect(settings, start_emulator=False)
-        release.apply_env(settings, Path(plan_file) if plan_file else None)
+        release.apply_env(settings, Path(plan_file) if plan_file else None, lock_timeout=lock_timeout)
 
 
-def drift(env: str, config: Mapping[str, Any]) -> int:
-    """Plan with refresh against the checked-out code; 2 when the real infrastructure differs."""
+def drift(env: str, config: Mapping[str, Any], lock: bool = True) -> int:
+    """Plan with refresh against the checked-out code; 2 when something was changed outside Terraform.
+
+    Code not yet deployed (e.g. a prod apply waiting for approval) is not drift: ``pending.md``.
+    """
     settings = settings_for(env, config)
     jobs = declarations.load_jobs()
     with release.env_lock(settings):
         _connect(settings)
         manifest = release.package_env(settings, jobs)
-        result = release.plan_env(settings, manifest, title="Drift")
-        bootstrap_drift = release.bootstrap_drift(settings)
-    with result.summary_file.open("a") as summary:
+        release.plan_env(settings, manifest, title="Drift", lock=lock)
+        bootstrap_drift = release.bootstrap_drift(settings, lock=lock)
+    report = drift_report.write(settings.build_dir / "plan.json", settings.build_dir, env, manifest.git_commit)
+    with (settings.build_dir / "drift.md").open("a") as summary:
         summary.write("\n" + bootstrap_drift.text)
-    print(result.summary_file.read_text())
-    return 2 if result.changed or bootstrap_drift.changed else 0
+    print((settings.build_dir / "drift.md").read_text())
+    print((settings.build_dir / "pending.md").read_text())
+    return 2 if report.drifted or bootstrap_drift.changed else 0
 
 
 def rollback(
@@ -187,15 +198,19 @@ def rollback(
     repo: Path = REPO_ROOT,
     remove_newer: bool = False,
     allow: Sequence[str] = (),
+    plan_only: bool = False,
+    lock: bool = True,
 ) -> StageRun:
     """Deploy the jobs as they were at commit ``to`` with today's Terraform; their artifacts are still stored.
 
     Jobs added after ``to`` stay deployed as the checkout declares them, unless ``remove_newer``: then
     the plan destroys them (with their roles and log groups), the policy gate accepts exactly those
     destroys (the flag is the deliberate decision), and the CAUTION block is shown before the apply.
+    ``plan_only``: package and plan, nothing else (no upload, no apply), for a reviewer; then
+    ``invoke upload`` and ``invoke apply --plan build/ENV/tfplan`` apply exactly that plan.
     """
     settings = settings_for(env, config)
-    run = StageRun(f"rollback of {env}")
+    run = StageRun(f"rollback {'plan ' if plan_only else ''}of {env}")
     with release.env_lock(settings), release.checkout(to, repo) as (tree, sha):
         jobs = run.run(
             "declarations",
@@ -215,6 +230,8 @@ def rollback(
             show_summary=True,
             jobs=jobs,
             allow=allow,
+            plan_only=plan_only,
+            lock=lock,
         )
     print(run.summary())
     return run
@@ -246,8 +263,14 @@ def _ship(
     show_summary: bool = False,
     jobs: Mapping[str, declarations.JobDeclaration] | None = None,
     allow: Sequence[str] = (),
+    plan_only: bool = False,
+    lock: bool = True,
+    lock_timeout: str | None = None,
 ) -> release.PlanResult:
-    """The stages deploy and rollback share: package, (local) bootstrap, upload, plan, apply when it changes."""
+    """The stages deploy and rollback share: package, (local) bootstrap, upload, plan, apply when it changes.
+
+    ``plan_only`` stops after the plan and uploads nothing (the read-only plan role can't).
+    """
     manifest = run.run("package", build, lambda m: f"{len(m.artifacts())} artifacts")
     if settings.is_local:
         run.run(
@@ -255,21 +278,26 @@ def _ship(
             lambda: release.bootstrap(settings, only_if_missing=True),
             lambda applied: "created state and artifacts buckets" if applied else "buckets exist",
         )
-    run.run(
-        "upload",
-        lambda: release.upload_env(settings, manifest),
-        lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
-    )
+    if plan_only:
+        run.skip("upload", "plan only: `invoke upload` before the apply")
+    else:
+        run.run(
+            "upload",
+            lambda: release.upload_env(settings, manifest),
+            lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
+        )
     result = run.run(
         "plan",
-        lambda: release.plan_env(settings, manifest, title, jobs=jobs, allow=allow),
+        lambda: release.plan_env(settings, manifest, title, jobs=jobs, allow=allow, lock=lock),
         lambda p: ", ".join(f"{n} {a}" for a, n in sorted(p.counts.items())) or "no changes",
     )
     if show_summary:  # before the apply, so the person who asked sees what is applied
         print(result.summary_file.read_text())
-    if result.changed:
+    if plan_only:
+        run.skip("apply", f"plan only: review it, then `invoke apply --plan {shown(result.plan_file)}`")
+    elif result.changed:
         total = sum(result.counts.values())
-        run.run("apply", lambda: release.apply_env(settings, result.plan_file, total))
+        run.run("apply", lambda: release.apply_env(settings, result.plan_file, total, lock_timeout))
     else:
         run.skip("apply", unchanged)
     return result
@@ -326,6 +354,7 @@ def deploy(
     smoke: bool = True,
     jobs_dir: Path = JOBS_DIR,
     allow: Sequence[str] = (),
+    lock_timeout: str | None = None,
 ) -> StageRun:
     settings = settings_for(env, config)
     jobs = declarations.load_jobs(jobs_dir)
@@ -339,7 +368,14 @@ def deploy(
             run.skip("tests", "--skip-tests")
         else:
             run.run("tests", unit_tests_once, str)
-        result = _ship(run, settings, lambda: release.package_env(settings, jobs), jobs=jobs, allow=allow)
+        result = _ship(
+            run,
+            settings,
+            lambda: release.package_env(settings, jobs),
+            jobs=jobs,
+            allow=allow,
+            lock_timeout=lock_timeout,
+        )
         if smoke:
             smoke_stage(run, settings, jobs, applied=result.changed)
         else:

@@ -226,18 +226,22 @@ def plan_env(
     title: str = "Plan",
     jobs: Mapping[str, JobDeclaration] | None = None,
     allow: Iterable[str] = (),
+    lock: bool = True,
 ) -> PlanResult:
     """A saved plan plus its JSON, text and Markdown summary under ``build/<env>/``.
 
     The review (IAM rows, provenance, cost) is part of plan.md; when the policy gate
     finds something not ``allow``-ed, plan.md is still written for the reviewer but
     the saved plan is removed, so it cannot be applied by accident.
+    ``lock=False`` (Terraform's -lock=false) is for plans nobody applies as they are (pull requests, drift,
+    a plan for review): the read-only plan role cannot write the lock, and they must not block an apply.
     """
     runner = main_terraform(settings)
     plan_file = settings.build_dir / "tfplan"
     var_files = [settings.tfvars, settings.build_dir / "release.tfvars.json"]
+    extra: dict[str, object] | None = None if lock else {"lock": False}
     with state_lock.explained(settings), orphans.included(settings.build_dir, TERRAFORM_DIR):
-        changed, text = runner.plan(plan_file, var_files, terraform_variables(settings))
+        changed, text = runner.plan(plan_file, var_files, terraform_variables(settings), extra)
     (settings.build_dir / "plan.txt").write_text(text)
     plan_json = settings.build_dir / "plan.json"
     drift = title == "Drift"
@@ -278,7 +282,9 @@ def plan_env(
     )
 
 
-def apply_env(settings: Settings, plan_file: Path | None, total: int | None = None) -> None:
+def apply_env(
+    settings: Settings, plan_file: Path | None, total: int | None = None, lock_timeout: str | None = None
+) -> None:
     """Apply exactly a saved plan; Terraform itself refuses one made against an older state."""
     if plan_file is None:
         plan_file = settings.build_dir / "tfplan"
@@ -291,7 +297,7 @@ def apply_env(settings: Settings, plan_file: Path | None, total: int | None = No
     check_artifacts_uploaded(settings, plan)
     try:
         with state_lock.explained(settings):
-            runner.apply_plan(plan_file.resolve(), total)
+            runner.apply_plan(plan_file.resolve(), total, lock_timeout)
     except UserError as error:
         found = orphans.find(getattr(error, "stderr", ""), plan)
         if not found:
@@ -337,7 +343,7 @@ class BootstrapDrift:
     text: str  # a Markdown section for drift.md
 
 
-def bootstrap_drift(settings: Settings) -> BootstrapDrift:
+def bootstrap_drift(settings: Settings, lock: bool = True) -> BootstrapDrift:
     """Drift of what ``terraform/bootstrap`` manages (state and artifacts buckets, their keys, the OIDC role).
 
     Its state is in the state bucket once bootstrap has applied; before that the section says so
@@ -351,7 +357,8 @@ def bootstrap_drift(settings: Settings) -> BootstrapDrift:
     runner = bootstrap_terraform(settings)
     plan_file = settings.build_dir / "bootstrap-drift.tfplan"
     variables = {**terraform_variables(settings), "state_bucket_name": bucket, "state_key": state_key(settings)}
-    changed, _ = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
+    extra: dict[str, object] = {"compact_warnings": IsFlagged, **({} if lock else {"lock": False})}
+    changed, _ = runner.plan(plan_file, [settings.tfvars], variables, extra=extra)
     plan = runner.show_json(plan_file)
     drift = plan_summary.drifted(plan)
     tally = plan_summary.counts(plan)

@@ -181,11 +181,15 @@ class TerraformRunner:
             raise self._error("plan", "plan", result)
         return result.code == 2, result.stdout
 
-    def apply_plan(self, plan_file: Path, total: int | None = None) -> None:
-        """Apply a saved plan; ``total`` (resources it changes) lets the progress line say "n of total"."""
-        result = self.stream(
-            "apply", str(plan_file), total=total, input=False, no_color=IsFlagged, auto_approve=IsFlagged
-        )
+    def apply_plan(self, plan_file: Path, total: int | None = None, lock_timeout: str | None = None) -> None:
+        """Apply a saved plan; ``total`` (resources it changes) lets the progress line say "n of total".
+
+        ``lock_timeout``: wait that long for the state lock instead of failing at once (-lock-timeout).
+        """
+        options: dict[str, object] = {"input": False, "no_color": IsFlagged, "auto_approve": IsFlagged}
+        if lock_timeout:
+            options["lock_timeout"] = lock_timeout
+        result = self.stream("apply", str(plan_file), total=total, **options)
         if result.code != 0:
             raise self._error("apply", "apply", result)
 
