@@ -17,6 +17,7 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,8 +37,11 @@ def timed(args: list[str]) -> tuple[float, float, str, int]:
         (line.strip("= ") for line in reversed(result.stdout.splitlines()) if re.search(r"\d+ (passed|failed)", line)),
         "(no pytest summary)",
     )
+    log = Path(tempfile.gettempdir()) / f"bench-test-suite{'-'.join(['', *args]).replace('--', '')}.log"
+    log.write_text(result.stdout + result.stderr)
     if result.returncode != 0:
         sys.stdout.write(result.stdout[-4000:] + result.stderr[-2000:])
+    print(f"(full output: {log})")
     return wall, cpu, summary, result.returncode
 
 
