@@ -1,9 +1,9 @@
 """Benchmark: wall and CPU time of `./dev test` (everything) and `./dev test --unit`.
 
 Runs each once through `./dev`, as a newcomer and CI do, and prints wall time, CPU time
-(user + system of every process the run waited for: pytest, its xdist workers, Spark's
-JVMs, Terraform and its provider, the emulators), the CPU/wall ratio (how much of the run
-is work rather than waiting) and pytest's own count of passed tests. Target: the full
+(user + system of the processes the run waited for: pytest, its xdist workers, Terraform and
+its provider; not Spark's JVMs or the emulators, which their parents stop without reaping,
+so the figure is a lower bound), the CPU/wall ratio and pytest's own count of passed tests. Target: the full
 suite <= 300 s of wall time on a 2-core machine. The load average is printed too: on a
 shared machine, other processes' load stretches the wall time.
 
