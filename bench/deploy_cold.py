@@ -30,7 +30,7 @@ from glue_release import commands  # noqa: E402
 from glue_release.emulator import free_port  # noqa: E402
 
 TARGET_S = 75.0
-LIFECYCLE = re.compile(r"^(\S+) \[DEBUG\].*HTTP Request Sent:.*")
+LIFECYCLE = re.compile(r"^(\d{4}-\d\d-\d\dT\S+) \[")
 URL = re.compile(r'http\.url=https?://[^/ ]+/([^/?" ]+)\?lifecycle=')
 METHOD = re.compile(r"http\.method=(GET|PUT|DELETE)")
 
@@ -40,7 +40,14 @@ def lifecycle_calls(log: Path) -> dict[str, list[tuple[float, str]]]:
     calls: dict[str, list[tuple[float, str]]] = defaultdict(list)
     if not log.exists():
         return calls
+    records: list[str] = []
     for line in log.read_text(errors="replace").splitlines():
+        # A request body (the lifecycle XML) spans lines: a record runs to the next timestamped line.
+        if LIFECYCLE.match(line) or not records:
+            records.append(line)
+        else:
+            records[-1] += " " + line
+    for line in records:
         if "HTTP Request Sent" not in line or "?lifecycle=" not in line:
             continue
         url, method, stamp = URL.search(line), METHOD.search(line), LIFECYCLE.match(line)

@@ -1,9 +1,9 @@
 """Benchmark: wall and CPU time of `./dev test` (everything) and `./dev test --unit`.
 
 Runs each once through `./dev`, as a newcomer and CI do, and prints wall time, CPU time
-(user + system of every process the run waited for: pytest, its xdist workers, Spark's
-JVMs, Terraform and its provider, the emulators), the CPU/wall ratio (how much of the run
-is work rather than waiting) and pytest's own count of passed tests. Target: the full
+(user + system of the processes the run waited for: pytest, its xdist workers, Terraform and
+its provider; not Spark's JVMs or the emulators, which their parents stop without reaping,
+so the figure is a lower bound), the CPU/wall ratio and pytest's own count of passed tests. Target: the full
 suite <= 300 s of wall time on a 2-core machine. The load average is printed too: on a
 shared machine, other processes' load stretches the wall time.
 
@@ -17,6 +17,7 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,8 +37,11 @@ def timed(args: list[str]) -> tuple[float, float, str, int]:
         (line.strip("= ") for line in reversed(result.stdout.splitlines()) if re.search(r"\d+ (passed|failed)", line)),
         "(no pytest summary)",
     )
+    log = Path(tempfile.gettempdir()) / f"bench-test-suite{'-'.join(['', *args]).replace('--', '')}.log"
+    log.write_text(result.stdout + result.stderr)
     if result.returncode != 0:
         sys.stdout.write(result.stdout[-4000:] + result.stderr[-2000:])
+    print(f"(full output: {log})")
     return wall, cpu, summary, result.returncode
 
 
