@@ -7,7 +7,6 @@ here is the path AWS takes when it does not report a checksum: read back and has
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import shutil
@@ -142,8 +141,3 @@ def test_denied_upload_is_one_line_naming_the_object(manifest):
     message = str(error.value)
     assert message.startswith(f"upload of s3://{BUCKET}/{manifest.library.key} was denied (AccessDenied)")
     assert "\n" not in message
-
-
-def test_checksum_b64_matches_hex(manifest):
-    library = manifest.library
-    assert base64.b64decode(library.checksum_b64).hex() == library.sha256
