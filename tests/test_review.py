@@ -170,6 +170,23 @@ def test_trust_policy_change_gets_rows_and_a_new_principal_is_flagged():
     (change,) = iam.policy_changes(plan)
     assert [(r.kind, r.resource) for r in change.added] == [("trust", "AWS:arn:aws:iam::999:root")]
     assert change.flags[change.added[0]] == ["new trust principal"]
+    assert [f.address for f in gate.findings([], [change])] == ["aws_iam_role.r"]
+
+
+def test_a_new_role_trusting_a_named_role_is_flagged_but_only_open_trust_is_gated():
+    created = [
+        rc(
+            "aws_iam_role.named",
+            "aws_iam_role",
+            ["create"],
+            None,
+            {"assume_role_policy": trust("arn:aws:iam::1:role/x")},
+        ),
+        rc("aws_iam_role.open", "aws_iam_role", ["create"], None, {"assume_role_policy": trust("*")}),
+    ]
+    changes = iam.policy_changes({"resource_changes": created})
+    assert all(c.flags for c in changes)  # both shown to the reviewer
+    assert [f.address for f in gate.findings([], changes)] == ["aws_iam_role.open"]
 
 
 def test_permissions_reaching_the_state_bucket_or_another_environment_are_flagged():

@@ -34,12 +34,23 @@ class Finding:
         return None
 
 
+def _gated(change: PolicyChange, reason: str, principal: str) -> bool:
+    """Wildcards always; a trust principal when it is added to a role that exists (or is anyone at all).
+
+    A role being created has only new principals; they are listed and flagged in plan.md, and gated
+    when the trust is open to everyone.
+    """
+    if reason != "new trust principal":
+        return reason in GATED_IAM_FLAGS
+    return change.action in ("update", "replace") or principal.split(":", 1)[-1] == "*"
+
+
 def findings(dangerous: Iterable[Any], policies: Iterable[PolicyChange]) -> list[Finding]:
     out = [Finding(c.address, f"{c.action}s stateful {c.type}") for c in dangerous]
     for change in policies:
         for row, reasons in change.flags.items():
             for reason in reasons:
-                if reason in GATED_IAM_FLAGS:
+                if _gated(change, reason, row.resource):
                     what = f"{row.action} on {row.resource}" if row.kind != "trust" else f"{row.resource} may assume it"
                     out.append(Finding(change.address, f"adds {reason}: {what}"))
     return out
