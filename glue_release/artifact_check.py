@@ -86,7 +86,9 @@ def plan_artifact_keys(plan: dict[str, Any], bucket: str) -> list[str]:
             continue
         after = change["change"].get("after") or {}
         locations = [command.get("script_location") or "" for command in after.get("command") or []]
-        extra = (after.get("default_arguments") or {}).get("--extra-py-files") or ""
+        # The platform's code arguments are non-overridable (terraform/modules/glue-job); older jobs had defaults.
+        arguments = {**(after.get("default_arguments") or {}), **(after.get("non_overridable_arguments") or {})}
+        extra = arguments.get("--extra-py-files") or ""
         locations += [item.strip() for item in extra.split(",")]
         keys.update(location.removeprefix(prefix) for location in locations if location.startswith(prefix))
     return sorted(keys)

@@ -78,7 +78,7 @@ def test_first_deploy_creates_every_job_from_its_artifacts(deployed, settings):
     for name, artifacts in manifest.jobs.items():
         job = client.get_job(JobName=f"{settings.name_prefix}-{name}")["Job"]
         assert job["Command"]["ScriptLocation"] == f"s3://{settings.artifacts_bucket}/{artifacts.script.key}"
-        extra = job["DefaultArguments"]["--extra-py-files"].split(",")
+        extra = job["NonOverridableArguments"]["--extra-py-files"].split(",")
         assert f"s3://{settings.artifacts_bucket}/{manifest.library.key}" in extra
         assert f"s3://{settings.artifacts_bucket}/{artifacts.module.key}" in extra
     keys = {o["Key"] for o in s3(settings).list_objects_v2(Bucket=settings.artifacts_bucket)["Contents"]}

@@ -59,7 +59,8 @@ def job_status(glue: Any, s3: Any, settings: Settings, jobs: Mapping[str, Any], 
             out.append(JobStatus(job, deployed=False))
             continue
         script = definition.get("Command", {}).get("ScriptLocation", "")
-        extra = definition.get("DefaultArguments", {}).get("--extra-py-files", "")
+        arguments = {**definition.get("DefaultArguments", {}), **(definition.get("NonOverridableArguments") or {})}
+        extra = arguments.get("--extra-py-files", "")
         built = manifest.jobs.get(job)
         up_to_date = bool(built) and script.endswith("/" + built.script.key) and built.module.key in extra
         up_to_date = up_to_date and manifest.library.key in extra
