@@ -22,7 +22,7 @@ import pytest
 
 from glue_release import declarations, packaging
 from glue_release.dependencies.wheels import CACHE_DIR as WHEEL_CACHE
-from glue_release.emulator import Emulator
+from glue_release.emulator import ACCOUNT_ID, Emulator
 from glue_release.paths import ENVIRONMENTS_DIR, JOBS_DIR, TERRAFORM_DIR
 from glue_release.settings import load_settings, read_tfvars
 from glue_release.terraform import TerraformRunner, cli_config
@@ -88,7 +88,8 @@ def plan_env(emulator: Emulator, env: str, jobs: dict[str, declarations.JobDecla
     runner.plan(
         plan_file,
         [ENVIRONMENTS_DIR / f"{env}.tfvars", build / "release.tfvars.json"],
-        {"aws_endpoint_url": emulator.endpoint},
+        # The emulator is moto's account; test's and prod's tfvars name theirs (allowed_account_ids).
+        {"aws_endpoint_url": emulator.endpoint, "account_id": ACCOUNT_ID},
     )
     return runner.show_json(plan_file)
 
