@@ -64,6 +64,11 @@ def add_job(jobs_dir: Path, name: str, source: str = "customers_clean") -> None:
     text = declaration.read_text()
     assert "customers_clean/" in text
     declaration.write_text(text.replace("customers_clean/", f"{name}/"))
+    # Its own package: a job may import only itself, the runtime and declared python_modules.
+    for module in (jobs_dir / name).rglob("*.py"):
+        module.write_text(
+            module.read_text().replace(f"{source}.", f"{name}.").replace(f"from {source} ", f"from {name} ")
+        )
 
 
 def edit(path: Path, marker: str) -> None:
