@@ -271,10 +271,10 @@ def test_taken_emulator_port_is_named(tmp_path):
 @pytest.mark.terraform
 def test_terraform_missing_or_too_old_is_one_clear_line(tmp_path, monkeypatch):
     old = tmp_path / "terraform-old"
-    old.write_text('#!/bin/sh\necho \'{"terraform_version": "1.5.7"}\'\n')
+    old.write_text('#!/bin/sh\necho \'{"terraform_version": "1.10.5"}\'\n')
     old.chmod(old.stat().st_mode | stat.S_IEXEC)
-    with pytest.raises(UserError, match=r"Terraform 1\.5\.7 at .* is too old; this project needs >= 1\.6"):
+    with pytest.raises(UserError, match=r"Terraform 1\.10\.5 at .* is too old; this project needs >= 1\.11"):
         check_version(str(old))
-    with pytest.raises(UserError, match=r"not found on PATH; install Terraform >= 1\.6"):
+    with pytest.raises(UserError, match=r"not found on PATH; install Terraform >= 1\.11"):
         check_version(str(tmp_path / "no-terraform"))
-    assert check_version() >= (1, 6)
+    assert check_version() >= (1, 11)
