@@ -293,7 +293,13 @@ def apply_env(
     if not plan_file.exists():
         raise UserError(f"{plan_file} not found; run `invoke plan --env {settings.env}` first")
     runner = main_terraform(settings)
-    plan = runner.show_json(plan_file.resolve())
+    try:
+        plan = runner.show_json(plan_file.resolve())
+    except UserError as error:
+        raise UserError(
+            f"{plan_file} is not a saved plan Terraform can read ({error}); "
+            f"make one with `invoke plan --env {settings.env}`"
+        ) from None
     check_artifacts_uploaded(settings, plan)
     try:
         with state_lock.explained(settings):

@@ -53,6 +53,10 @@ def glue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spark) -> Iterator[lis
     for name, text in STAND_IN.items():
         (package / name).write_text(text)
     monkeypatch.syspath_prepend(str(tmp_path))
+    # The local awsglue layer (local_glue/) may already be imported in this worker: the
+    # stand-in must be the one `job_context` finds, so drop any cached copy first.
+    for name in [m for m in sys.modules if m == "awsglue" or m.startswith("awsglue.")]:
+        monkeypatch.delitem(sys.modules, name)
     import awsglue.job  # type: ignore[import-not-found]
 
     yield awsglue.job.CALLS

@@ -1,7 +1,7 @@
 """The reviewer's plan with real plans: real Terraform and the AWS provider against the emulator.
 
-They share the test run's one local deployment (tests/conftest.py) and never apply,
-so it stays what the checkout declares.
+They share the test run's one local deployment (tests/conftest.py) and plan only, so it
+stays what the checkout declares; the one test that applies converges it back.
 """
 
 from __future__ import annotations
@@ -113,12 +113,37 @@ def test_removing_a_job_trips_the_gate_on_its_log_groups_until_allowed(deployed,
     assert "Accepted deliberately" in summary and 'allowed by `module.glue_job["customers_clean"]`' in summary
 
 
-def test_a_failing_apply_shows_terraforms_error_without_verbose(deployed, settings):
+def test_an_unreadable_plan_is_named_with_what_to_do(deployed, settings):
     broken = settings.build_dir / "tfplan-broken"
     broken.write_bytes(b"not a plan")
     with pytest.raises(UserError) as failed:
         release.apply_env(settings, broken)
     message = str(failed.value)
-    assert "terraform apply failed" in message
-    assert "Failed to load" in message or "plan file" in message, message
-    assert str(settings.build_dir / "logs" / "apply.log") in message
+    assert str(broken) in message and "not a saved plan" in message, message
+    assert "invoke plan --env local" in message
+
+
+def test_a_failing_apply_shows_terraforms_error_without_verbose(deployed, settings, jobs_copy):
+    """A plan saved before another apply is stale: Terraform refuses it, and its words reach the user.
+
+    The one test here that applies: it changes a timeout and converges back before it ends.
+    """
+    set_field(jobs_copy / "customers_clean" / "job.yaml", "timeout_minutes", "61")
+    changed = declarations.load_jobs(jobs_copy)
+    manifest = release.package_env(settings, changed)
+    release.upload_env(settings, manifest)
+    release.plan_env(settings, manifest, jobs=changed)
+    stale = settings.build_dir / "tfplan-stale"
+    shutil.copy(settings.build_dir / "tfplan", stale)
+    release.apply_env(settings, None)  # the state moves on; the copy is now stale
+    try:
+        with pytest.raises(UserError) as failed:
+            release.apply_env(settings, stale)
+        message = str(failed.value)
+        assert "terraform apply failed" in message
+        assert "stale" in message, message
+        assert str(settings.build_dir / "logs" / "apply.log") in message
+    finally:
+        jobs = declarations.load_jobs()
+        release.plan_env(settings, release.package_env(settings, jobs), jobs=jobs)
+        release.apply_env(settings, None)

@@ -88,7 +88,7 @@ def test_sample_jobs_all_pass_with_rows_counted(sample_report):
         "revenue_rolling_7d": {"output_path": 8},
     }
     checks = {r.job: (r.checks_passed, r.checks_total) for r in sample_report.results}
-    assert checks == {"customers_clean": (9, 9), "orders_daily_revenue": (11, 11), "revenue_rolling_7d": (7, 7)}
+    assert checks == {"customers_clean": (9, 9), "orders_daily_revenue": (12, 12), "revenue_rolling_7d": (7, 7)}
 
 
 def test_runs_are_recorded_in_the_emulator_with_smoke_locations(sample_report, settings, sample_jobs):
