@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pyspark.sql import SparkSession
@@ -15,3 +17,16 @@ def spark() -> Iterator[SparkSession]:
     session = local_session("unit-tests")
     yield session
     session.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Job tests import what their job declares in python_modules: the same wheels local runs use."""
+    jobs = Path(__file__).resolve().parent / "jobs"
+    declared = [p.parent for p in jobs.glob("*/job.yaml") if "python_modules:" in p.read_text()]
+    if not declared:  # the common case costs no declaration parsing
+        return
+    from glue_release.declarations import load_job
+    from glue_release.local_run import python_modules_path
+
+    for folder in declared:
+        sys.path[:0] = [str(p) for p in python_modules_path(load_job(folder))]

@@ -1,6 +1,7 @@
 # Local environment: everything runs against the emulator started by `invoke local.up`
 # (the tool passes -var aws_endpoint_url=https://127.0.0.1:<port>).
 environment           = "local"
+account_id            = "123456789012" # moto's account
 region                = "us-east-1"
 name_prefix           = "glue-etl-local"
 artifacts_bucket_name = "glue-etl-local-artifacts"
@@ -14,11 +15,20 @@ temp_expiration_days               = 1
 noncurrent_version_expiration_days = 1
 force_destroy                      = true
 
+# A stopped emulator is a refused connection, not a throttled AWS: fail the apply in seconds.
+aws_max_retries = 2
+
 tags = {
   Project = "glue-etl"
 }
 
 # moto gaps: features left out locally only (see docs/terraform.md).
 emulator_gaps = {
-  s3_tls_deny_policy = true
+  s3_tls_deny_policy         = true
+  s3_conditional_deny_policy = true
 }
+
+# Bootstrap: the emulator's administrator is the account root; it assumes the deploy and plan
+# roles through STS, as CI does through GitHub OIDC.
+administrator_arns          = ["arn:aws:iam::123456789012:root"]
+role_trusted_principal_arns = ["arn:aws:iam::123456789012:root"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
 from glue_release.errors import UserError
 from glue_release.iam.admin import ADMIN_USER
@@ -32,19 +33,38 @@ def emulator_client(settings: Settings, service: str, credentials: Credentials) 
     """A client of the emulator signed as ``credentials``; a denial raises one line naming them (iam.denied)."""
     emulator = settings.emulator
     assert emulator is not None
+    # The emulator needs no profile: a profile named in AWS_PROFILE that does not exist must not stop it.
+    no_profile = botocore.session.get_session({"profile": (None, None, None, None)})
     made = boto3.session.Session(
         aws_access_key_id=credentials.access_key_id,
         aws_secret_access_key=credentials.secret_access_key,
         aws_session_token=credentials.session_token or None,
         region_name=settings.region,
+        botocore_session=no_profile,
     ).client(service, endpoint_url=emulator.endpoint, verify=str(emulator.cert), config=RETRIES)
     return explain_denials(made, credentials.name)
 
 
 def check_credentials(settings: Settings) -> str:
     """The caller's account id; one clear line when there are no credentials or they belong elsewhere."""
+    emulator = settings.emulator
+    if emulator is not None and not emulator.responds():
+        if emulator.pid() is not None and not emulator.cert.exists():
+            raise UserError(
+                f"the local emulator on port {emulator.port} is running, but its certificate in {emulator.state_dir} "
+                "is gone; restart it: `invoke local.down`, then `invoke local.up`"
+            )
+        raise UserError(
+            f"the local emulator is not running on {emulator.endpoint}; start it with `invoke local.up` "
+            "(`invoke deploy` starts it too)"
+        )
     try:
         account = str(client(settings, "sts").get_caller_identity()["Account"])
+    except ProfileNotFound as error:
+        raise UserError(
+            f"AWS profile {error.kwargs.get('profile')!r} (AWS_PROFILE) is not configured; "
+            "fix AWS_PROFILE or run `aws configure --profile` for it"
+        ) from None
     except NoCredentialsError:
         raise UserError(
             f"no AWS credentials for environment {settings.env}: set AWS_PROFILE, AWS_ACCESS_KEY_ID/"

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from glue_release import aws, declarations, local_run, release, scaffold
+from glue_release import aws, declarations, drift_report, local_run, preview, release, scaffold, stamps
 from glue_release.errors import UserError
 from glue_release.packaging import Manifest
 from glue_release.paths import BUILD_DIR, JOBS_DIR, REPO_ROOT
 from glue_release.settings import Settings, load_settings
 from glue_release.smoke import run_smoke
 from glue_release.stages import StageRun
-
-UNIT_TEST_INPUTS = ("jobs", "glue_runtime", "glue_release", "tests", "conftest.py", "pyproject.toml")
-
 
 # -- develop -------------------------------------------------------------------------
 
@@ -34,23 +30,49 @@ def run_local(job_name: str, arg_pairs: list[str]) -> None:
     print(f"\n{job.name} wrote:")
     for name, folder in run.outputs.items():
         rows = run.rows.get(name)
-        print(f"  {name:<24} {'no data' if rows is None else f'{rows} rows':>10}  {folder}")
+        print(f"  {name:<24} {'no data' if rows is None else f'{rows} rows':>10}  {shown(folder)}")
+        if name in run.previews:
+            print(preview.table(*run.previews[name]))
+            if rows and rows > len(run.previews[name][1]):
+                print(f"    … first {len(run.previews[name][1])} of {rows} rows")
 
 
-def new_job(name: str) -> None:
-    folder = scaffold.new_job(name, JOBS_DIR)
-    print(f"created {folder.relative_to(REPO_ROOT)}/: edit job.yaml, transforms.py and its test, then:")
-    print(f"  invoke test --unit && invoke run-local --job {name}")
+def new_job(name: str, style: str = "runtime", jobs_dir: Path = JOBS_DIR) -> None:
+    folder = scaffold.new_job(name, jobs_dir, style=style)
+    print(f"created {shown(folder)}/: edit job.yaml, transforms.py and its test, then:")
+    print(f"  ./dev test --job {name} && ./dev run-local --job {name} && ./dev deploy")
 
 
-def test(unit: bool = False) -> None:
-    """pytest over jobs/ and tests/; ``unit`` leaves out what needs the emulator or extra JVMs."""
+def pytest_command(unit: bool = False, jobs: list[str] | None = None, jobs_dir: Path = JOBS_DIR) -> list[str]:
+    """pytest over jobs/ and tests/, or only the named jobs' folders; ``unit`` leaves out emulator and extra JVMs."""
     cmd = [sys.executable, "-m", "pytest"]
     if unit:
         cmd += ["-m", "not emulator and not slow and not terraform"]
-    result = subprocess.run(cmd, cwd=REPO_ROOT)
-    if result.returncode != 0:
-        raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")
+    if jobs:
+        known = declarations.load_jobs(jobs_dir)
+        cmd += [str(declarations.select_job(known, name).folder) for name in dict.fromkeys(jobs)]
+    elif not unit:
+        # Two workers: the end-to-end tests (one xdist group, tests/conftest.py) spend most of their time
+        # waiting on Terraform and the emulator; the other worker runs the rest meanwhile.
+        cmd += ["--numprocesses=2", "--dist=loadgroup"]
+    return cmd
+
+
+def test(unit: bool = False, jobs: list[str] | None = None) -> None:
+    """pytest in the tool's runtime; the tests of Glue 6.0 jobs in theirs (.venv-glue6: Python 3.13, Spark 4)."""
+    from glue_release.glue_local.runtimes import job_test_runs
+
+    ignore, other_runtimes = job_test_runs(declarations.load_jobs())
+    marks = ["-m", "not emulator and not slow and not terraform"] if unit else []
+    runs = (
+        [pytest_command(unit, jobs)]
+        if jobs
+        else [[*pytest_command(unit), *ignore], *[[*c, *marks] for c in other_runtimes]]
+    )
+    for cmd in runs:
+        result = subprocess.run(cmd, cwd=REPO_ROOT)
+        if result.returncode != 0:
+            raise UserError(f"tests failed (pytest exit {result.returncode}); see the failures above")
 
 
 def lint(config: Mapping[str, Any]) -> None:
@@ -59,21 +81,10 @@ def lint(config: Mapping[str, Any]) -> None:
     run_lint(config.get("provider_mirror") or None)
 
 
-def _sources_digest() -> str:
-    digest = hashlib.sha256()
-    for name in UNIT_TEST_INPUTS:
-        root = REPO_ROOT / name
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for file in files:
-            if "__pycache__" not in file.parts:
-                digest.update(str(file.relative_to(REPO_ROOT)).encode() + b"\0" + file.read_bytes())
-    return digest.hexdigest()
-
-
-def unit_tests_once() -> str:
-    """Unit tests, skipped when nothing they cover changed since they last passed."""
-    stamp = BUILD_DIR / "unit-tests.passed"
-    digest = _sources_digest()
+def unit_tests_once(repo: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> str:
+    """Unit tests, skipped when nothing they read (see ``stamps.tests_digest``) changed since they last passed."""
+    stamp = build_dir / "unit-tests.passed"
+    digest = stamps.tests_digest(repo)
     if stamp.exists() and stamp.read_text() == digest:
         return "passed before on these sources"
     test(unit=True)
@@ -127,7 +138,13 @@ def upload(env: str, config: Mapping[str, Any]) -> None:
     )
 
 
-def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False) -> int:
+def plan(
+    env: str,
+    config: Mapping[str, Any],
+    detailed_exitcode: bool = False,
+    allow: Sequence[str] = (),
+    lock: bool = True,
+) -> int:
     """Package, then plan; exit code 2 (with ``detailed_exitcode``) when the plan has changes."""
     settings = settings_for(env, config)
     jobs = declarations.load_jobs()
@@ -136,41 +153,75 @@ def plan(env: str, config: Mapping[str, Any], detailed_exitcode: bool = False) -
         manifest = release.package_env(settings, jobs)
         if settings.is_local:
             release.bootstrap(settings, only_if_missing=True)
-        result = release.plan_env(settings, manifest, purpose="plan")  # review plans: the read-only role
+        try:
+            # A plan for review runs as the read-only plan role on local (as on a pull request).
+            result = release.plan_env(settings, manifest, jobs=jobs, allow=allow, lock=lock, purpose="plan")
+        except UserError:
+            print(f"review summary: {shown(settings.build_dir / 'plan.md')}")
+            raise
     print(result.summary_file.read_text())
     print(f"saved plan: {shown(result.plan_file)}")
     print(f"review summary: {shown(result.summary_file)}")
     return 2 if result.changed and detailed_exitcode else 0
 
 
-def apply(env: str, config: Mapping[str, Any], plan_file: str | None = None) -> None:
+def apply(env: str, config: Mapping[str, Any], plan_file: str | None = None, lock_timeout: str | None = None) -> None:
     settings = settings_for(env, config)
     with release.env_lock(settings):
         _connect(settings, start_emulator=False)
-        release.apply_env(settings, Path(plan_file) if plan_file else None)
+        release.apply_env(settings, Path(plan_file) if plan_file else None, lock_timeout=lock_timeout)
 
 
-def drift(env: str, config: Mapping[str, Any]) -> int:
-    """Plan with refresh against the checked-out code; 2 when the real infrastructure differs."""
+def drift(env: str, config: Mapping[str, Any], lock: bool = True) -> int:
+    """Plan with refresh against the checked-out code; 2 when something was changed outside Terraform.
+
+    Code not yet deployed (e.g. a prod apply waiting for approval) is not drift: ``pending.md``.
+    """
     settings = settings_for(env, config)
     jobs = declarations.load_jobs()
     with release.env_lock(settings):
         _connect(settings)
         manifest = release.package_env(settings, jobs)
-        result = release.plan_env(settings, manifest, title="Drift", purpose="plan")
-    print(result.summary_file.read_text())
-    return 2 if result.changed else 0
+        release.plan_env(settings, manifest, title="Drift", lock=lock, purpose="plan")
+        bootstrap_drift = release.bootstrap_drift(settings, lock=lock)
+    report = drift_report.write(settings.build_dir / "plan.json", settings.build_dir, env, manifest.git_commit)
+    with (settings.build_dir / "drift.md").open("a") as summary:
+        summary.write("\n" + bootstrap_drift.text)
+    print((settings.build_dir / "drift.md").read_text())
+    print((settings.build_dir / "pending.md").read_text())
+    return 2 if report.drifted or bootstrap_drift.changed else 0
 
 
-def rollback(env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROOT) -> StageRun:
-    """Deploy the jobs as they were at commit ``to`` with today's Terraform; their artifacts are still stored."""
+def rollback(
+    env: str,
+    config: Mapping[str, Any],
+    to: str,
+    repo: Path = REPO_ROOT,
+    remove_newer: bool = False,
+    allow: Sequence[str] = (),
+    plan_only: bool = False,
+    lock: bool = True,
+) -> StageRun:
+    """Deploy the jobs as they were at commit ``to`` with today's Terraform; their artifacts are still stored.
+
+    Jobs added after ``to`` stay deployed as the checkout declares them, unless ``remove_newer``: then
+    the plan destroys them (with their roles and log groups), the policy gate accepts exactly those
+    destroys (the flag is the deliberate decision), and the CAUTION block is shown before the apply.
+    ``plan_only``: package and plan, nothing else (no upload, no apply), for a reviewer; then
+    ``invoke upload`` and ``invoke apply --plan build/ENV/tfplan`` apply exactly that plan.
+    """
     settings = settings_for(env, config)
-    run = StageRun(f"rollback of {env}")
+    run = StageRun(f"rollback {'plan ' if plan_only else ''}of {env}")
     with release.env_lock(settings), release.checkout(to, repo) as (tree, sha):
         jobs = run.run(
-            "declarations", lambda: declarations.load_jobs(tree / "jobs"), lambda j: f"{len(j)} jobs at {sha[:12]}"
+            "declarations",
+            lambda: rollback_jobs(declarations.load_jobs(tree / "jobs"), repo / "jobs", remove_newer),
+            lambda j: f"{len(j)} jobs at {sha[:12]}" + _kept_note(j, tree),
         )
         run.run("account", lambda: _connect(settings), lambda account: f"account {account}")
+        if remove_newer:
+            newer = set(declarations.load_jobs(repo / "jobs")) - set(jobs) if (repo / "jobs").is_dir() else set()
+            allow = [*allow, *(f'module.{m}["{job}"]' for job in sorted(newer) for m in ("glue_job", "job_role"))]
         _ship(
             run,
             settings,
@@ -178,9 +229,30 @@ def rollback(env: str, config: Mapping[str, Any], to: str, repo: Path = REPO_ROO
             title="Rollback",
             unchanged=f"{env} already runs the jobs of {sha[:12]}",
             show_summary=True,
+            jobs=jobs,
+            allow=allow,
+            plan_only=plan_only,
+            lock=lock,
         )
     print(run.summary())
     return run
+
+
+def rollback_jobs(
+    target: dict[str, declarations.JobDeclaration], current_dir: Path, remove_newer: bool
+) -> dict[str, declarations.JobDeclaration]:
+    """The target commit's jobs, plus (unless ``remove_newer``) the checkout's jobs that commit does not have."""
+    if remove_newer or not current_dir.is_dir():
+        return target
+    current = declarations.load_jobs(current_dir)
+    return {**{name: job for name, job in current.items() if name not in target}, **target}
+
+
+def _kept_note(jobs: dict[str, declarations.JobDeclaration], tree: Path) -> str:
+    kept = sorted(name for name, job in jobs.items() if not job.folder.is_relative_to(tree))
+    if not kept:
+        return ""
+    return f"; kept {', '.join(kept)} (added since; `--remove-newer` destroys them)"
 
 
 def _ship(
@@ -190,8 +262,16 @@ def _ship(
     title: str = "Plan",
     unchanged: str = "no changes",
     show_summary: bool = False,
+    jobs: Mapping[str, declarations.JobDeclaration] | None = None,
+    allow: Sequence[str] = (),
+    plan_only: bool = False,
+    lock: bool = True,
+    lock_timeout: str | None = None,
 ) -> release.PlanResult:
-    """The stages deploy and rollback share: package, (local) bootstrap, upload, plan, apply when it changes."""
+    """The stages deploy and rollback share: package, (local) bootstrap, upload, plan, apply when it changes.
+
+    ``plan_only`` stops after the plan and uploads nothing (the read-only plan role can't).
+    """
     manifest = run.run("package", build, lambda m: f"{len(m.artifacts())} artifacts")
     if settings.is_local:
         run.run(
@@ -199,23 +279,65 @@ def _ship(
             lambda: release.bootstrap(settings, only_if_missing=True),
             lambda applied: "created state and artifacts buckets" if applied else "buckets exist",
         )
-    run.run(
-        "upload",
-        lambda: release.upload_env(settings, manifest),
-        lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
-    )
+    if plan_only:
+        run.skip("upload", "plan only: `invoke upload` before the apply")
+    else:
+        run.run(
+            "upload",
+            lambda: release.upload_env(settings, manifest),
+            lambda r: f"{len(r.uploaded)} uploaded, {len(r.present)} already there",
+        )
     result = run.run(
         "plan",
-        lambda: release.plan_env(settings, manifest, title),
+        lambda: release.plan_env(settings, manifest, title, jobs=jobs, allow=allow, lock=lock),
         lambda p: ", ".join(f"{n} {a}" for a, n in sorted(p.counts.items())) or "no changes",
     )
     if show_summary:  # before the apply, so the person who asked sees what is applied
         print(result.summary_file.read_text())
-    if result.changed:
-        run.run("apply", lambda: release.apply_env(settings, result.plan_file))
+    if plan_only:
+        run.skip("apply", f"plan only: review it, then `invoke apply --plan {shown(result.plan_file)}`")
+    elif result.changed:
+        total = sum(result.counts.values())
+        run.run("apply", lambda: release.apply_env(settings, result.plan_file, total, lock_timeout))
     else:
         run.skip("apply", unchanged)
     return result
+
+
+def status(env: str, config: Mapping[str, Any]) -> None:
+    """What is deployed in ``env``, who built it, its last runs, and what the checkout would change."""
+    from glue_release.review import status as job_status
+
+    settings = settings_for(env, config)
+    jobs = declarations.load_jobs()
+    _connect(settings, start_emulator=False)
+    manifest = release.package_env(settings, jobs)
+    rows = job_status.job_status(aws.client(settings, "glue"), aws.client(settings, "s3"), settings, jobs, manifest)
+    print(job_status.render(env, rows, manifest.git_commit))
+
+
+def adopt(env: str, config: Mapping[str, Any], names: list[str], every: bool, jobs_dir: Path = JOBS_DIR) -> None:
+    """Write jobs/<job>/ for Glue jobs already in the account; the next plan imports them (nothing changes there)."""
+    from glue_release import adopt as adoption
+
+    settings = settings_for(env, config)
+    _connect(settings, start_emulator=False)
+    results = adoption.adopt(settings, names, every, jobs_dir)
+    print(f"adopted from {env}:")
+    print(adoption.summary(results))
+    print(f"next: ./dev validate, then ./dev plan --env {env} (plan.md lists the imports)")
+
+
+def run(env: str, config: Mapping[str, Any], job_name: str) -> None:
+    """Start a deployed job on AWS so that its downstream jobs run too (see glue_release/start_run.py)."""
+    from glue_release import start_run
+
+    settings = settings_for(env, config)
+    if settings.is_local:
+        raise UserError("the emulator runs no Glue job: use `invoke smoke --env local --job JOB` or `invoke run-local`")
+    job = declarations.select_job(declarations.load_jobs(), job_name)
+    _connect(settings)
+    print(start_run.start(aws.client(settings, "glue"), f"{settings.name_prefix}-{job.name}").describe())
 
 
 def bootstrap(env: str, config: Mapping[str, Any]) -> None:
@@ -227,7 +349,13 @@ def bootstrap(env: str, config: Mapping[str, Any]) -> None:
 
 
 def deploy(
-    env: str, config: Mapping[str, Any], skip_tests: bool = False, smoke: bool = True, jobs_dir: Path = JOBS_DIR
+    env: str,
+    config: Mapping[str, Any],
+    skip_tests: bool = False,
+    smoke: bool = True,
+    jobs_dir: Path = JOBS_DIR,
+    allow: Sequence[str] = (),
+    lock_timeout: str | None = None,
 ) -> StageRun:
     settings = settings_for(env, config)
     jobs = declarations.load_jobs(jobs_dir)
@@ -241,7 +369,14 @@ def deploy(
             run.skip("tests", "--skip-tests")
         else:
             run.run("tests", unit_tests_once, str)
-        result = _ship(run, settings, lambda: release.package_env(settings, jobs))
+        result = _ship(
+            run,
+            settings,
+            lambda: release.package_env(settings, jobs),
+            jobs=jobs,
+            allow=allow,
+            lock_timeout=lock_timeout,
+        )
         if smoke:
             smoke_stage(run, settings, jobs, applied=result.changed)
         else:
@@ -264,26 +399,27 @@ def _smoke(
     only: list[str] | None = None,
     timeout_s: float = 900,
 ) -> None:
+    proved = None if only else _deployment_digest(settings, jobs)  # taken before the run: what it then proves
     report = run_smoke(settings, jobs, only=only or None, timeout_s=timeout_s)
     print(report.table())
     if not report.ok:
         raise UserError("a smoke run failed; its errors are shown above")
-    if not only:
-        _smoke_stamp(settings).write_text(_deployment_digest(settings))
+    if proved is not None:
+        _smoke_stamp(settings).write_text(proved)
 
 
 def _smoke_stamp(settings: Settings) -> Path:
     return settings.build_dir / "smoke.passed"
 
 
-def _deployment_digest(settings: Settings) -> str:
-    """What a smoke run proved: the deployed declarations and artifacts (the var file Terraform applied)."""
-    return hashlib.sha256((settings.build_dir / "release.tfvars.json").read_bytes()).hexdigest()
+def _deployment_digest(settings: Settings, jobs: dict[str, declarations.JobDeclaration]) -> str:
+    """What a smoke run proves: the deployment, smoke specs, check files, samples (see ``stamps.smoke_digest``)."""
+    return stamps.smoke_digest(settings.build_dir / "release.tfvars.json", jobs)
 
 
 def smoke_stage(run: StageRun, settings: Settings, jobs: dict[str, declarations.JobDeclaration], applied: bool) -> None:
     stamp = _smoke_stamp(settings)
-    if not applied and stamp.exists() and stamp.read_text() == _deployment_digest(settings):
+    if not applied and stamp.exists() and stamp.read_text() == _deployment_digest(settings, jobs):
         run.skip("smoke", "passed before on this exact deployment")
         return
     stamp.unlink(missing_ok=True)
@@ -326,3 +462,36 @@ def local_env(config: Mapping[str, Any]) -> None:
     if not emulator.status()["running"]:
         raise UserError(f"emulator not running on {emulator.endpoint}; start it with `invoke local.up`")
     print("\n".join(export_lines(emulator, settings.region)))
+
+
+# -- recovery -----------------------------------------------------------------------------
+
+
+def unlock(env: str, config: Mapping[str, Any], yes: bool = False, answer: Callable[[str], str] = input) -> bool:
+    """Remove a stale Terraform state lock: show it, refuse while its holder runs here, confirm. True when removed."""
+    from glue_release import state_lock
+
+    settings = settings_for(env, config)
+    with release.env_lock(settings):
+        _connect(settings, start_emulator=False)
+        lock = state_lock.read_lock(settings)
+        if lock is None:
+            print(f"the state of {env} is not locked")
+            return False
+        print(f"state lock of {env}: {lock.describe()}")
+        running = state_lock.terraform_processes(settings) if lock.taken_here() else []
+        if running:
+            raise UserError(
+                f"the lock's holder is still running here (Terraform pid {', '.join(map(str, running))}); "
+                "wait for it to finish, or stop it (Ctrl-C) so it releases the lock itself"
+            )
+        if not lock.taken_here():
+            print(f"taken on another machine ({lock.host or 'unknown'}): make sure that run has ended")
+        if not yes:
+            if not sys.stdin.isatty() and answer is input:
+                raise UserError("not removing the lock without confirmation; run again with --yes")
+            if answer(f"remove lock {lock.id}? [y/N] ").strip().lower() not in ("y", "yes"):
+                raise UserError("lock kept (not confirmed)")
+        release.force_unlock(settings, lock.id)
+    print(f"removed the state lock {lock.id} of {env}")
+    return True

@@ -90,15 +90,19 @@ class Emulator:
     # -- lifecycle ---------------------------------------------------------------
 
     def pid(self) -> int | None:
-        """The pid of our server on this port, if it is still alive."""
+        """The pid of our server on this port, if it is still alive: from the pidfile, else by its marker.
+
+        The marker (an environment variable naming the port, in the server process) finds a server
+        whose pidfile is gone, e.g. after ``rm -rf build``, so that ``local.down`` can still stop it.
+        """
         try:
             pid = int(json.loads(self.pidfile.read_text())["pid"])
         except (FileNotFoundError, ValueError, KeyError):
-            return None
+            return find_server(self.port)
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            return None
+            return find_server(self.port)
         return pid
 
     def responds(self) -> bool:
@@ -113,24 +117,33 @@ class Emulator:
 
     def status(self) -> dict[str, Any]:
         pid = self.pid()
-        return {"running": pid is not None and self.responds(), "pid": pid, "endpoint": self.endpoint}
+        # Without its certificate (build/ removed) the server cannot be asked over TLS; its port still tells.
+        answers = self.responds() if self.cert.exists() else port_in_use(self.host, self.port)
+        return {"running": pid is not None and answers, "pid": pid, "endpoint": self.endpoint}
 
     def up(self) -> bool:
         """Start the server unless ours is already running; True when it started one."""
-        if self.pid() is not None and self.responds():
+        pid = self.pid()
+        if pid is not None and self.responds():
             self.ensure_identity()
             return False
+        if pid is not None and not self.cert.exists():
+            raise UserError(
+                f"an emulator this tool started is still running on port {self.port} (pid {pid}), but its "
+                f"certificate and pidfile in {self.state_dir} are gone; stop it with `invoke local.down`, "
+                "then start it again with `invoke local.up`"
+            )
         if port_in_use(self.host, self.port):
             raise UserError(
-                f"port {self.port} on {self.host} is taken by another process; free it or pick another port "
-                "with --port or INVOKE_EMULATOR_PORT"
+                f"port {self.port} on {self.host} is taken by another process; free it, or choose another "
+                "port with INVOKE_EMULATOR_PORT=<port> or `emulator: {port: <port>}` in invoke.yaml"
             )
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if not (self.cert.exists() and self.key.exists()):
             write_self_signed_cert(self.cert, self.key, self.host)
         from glue_release.iam.admin import server_env
 
-        env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true", **server_env())
+        env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true", **server_env(), **{MARKER: str(self.port)})
         server = [sys.executable, "-m", "glue_release.emulator_server"]  # moto_server plus Glue updates
         cmd = [*server, "-H", self.host, "-p", str(self.port), "-c", str(self.cert), "-k", str(self.key)]
         with self.log.open("ab") as log:
@@ -167,6 +180,23 @@ class Emulator:
             time.sleep(0.1)
         os.killpg(pid, signal.SIGKILL)
         return True
+
+
+MARKER = "GLUE_RELEASE_EMULATOR_PORT"  # in the server's environment: ours, and on which port
+
+
+def find_server(port: int) -> int | None:
+    """The pid of a live emulator server this tool started on ``port``, found by its marker (Linux /proc)."""
+    wanted = f"{MARKER}={port}".encode()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if wanted in environ and b"glue_release.emulator_server" in cmdline:
+            return int(entry.name)
+    return None
 
 
 def port_in_use(host: str, port: int) -> bool:

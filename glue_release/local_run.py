@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from glue_release import glue_local, preview
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
-from glue_release.paths import JOBS_DIR, REPO_ROOT
+from glue_release.glue_local import runtimes
+from glue_release.glue_local.bookmark_check import check_bookmarks
+from glue_release.paths import REPO_ROOT
 
+PREVIEW_ROWS = 5
 ROWS_LINE = re.compile(r"^rows (?P<name>\w+)=(?P<rows>\d+|none)$")
 
 
@@ -26,6 +32,7 @@ class LocalRun:
     outputs: dict[str, Path]
     log: list[str]  # what the script printed, when not echoed
     timed_out: bool = False  # killed after ``timeout_s``; returncode is then the kill signal's
+    previews: dict[str, tuple[list[str], list[list[str | None]]]] = field(default_factory=dict)  # columns, rows
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -69,61 +76,126 @@ def run_script(
     python_path: list[Path],
     echo: bool = True,
     timeout_s: float | None = None,
+    preview_rows: int = 0,
+    extra_env: dict[str, str] | None = None,
+    python: str | None = None,
 ) -> LocalRun:
     """Run ``script`` in a fresh Python process (its own JVM), as ``__main__``; parse its row counts.
 
-    With ``timeout_s`` the process is killed when it runs longer (``timed_out`` is set). Killing the
-    Python process is enough: PySpark's JVM exits when the stdin pipe its Python parent holds closes.
+    With ``timeout_s`` the script is killed when it runs longer (``timed_out`` is set). It runs in a
+    process group of its own, and the whole group is killed: at the timeout, and when the script ends
+    or this function is interrupted, so that no child of the job (its JVM, or anything it started that
+    holds our pipe open) outlives the run or keeps us reading past the timeout.
     """
-    cmd = [sys.executable, "-m", "glue_release.script_runner", "--script", str(script), "--app-name", job_name]
+    cmd = [python or sys.executable, "-m", "glue_release.script_runner"]
+    cmd += ["--script", str(script), "--app-name", job_name]
     for entry in python_path:
         cmd += ["--path", str(entry)]
     for name, folder in outputs.items():
         cmd += ["--count", f"{name}={folder}"]
-    cmd += ["--", *to_argv(job_name, args)]
+    cmd += ["--preview", str(preview_rows), "--", *to_argv(job_name, args)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=None if echo else subprocess.STDOUT, text=True, env=env)
+    env.update(extra_env or {})
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=None if echo else subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     rows: dict[str, int | None] = {}
+    previews: dict[str, tuple[list[str], list[list[str | None]]]] = {}
     log: list[str] = []
-    timed_out = threading.Event()
-    timer: threading.Timer | None = None
-    if timeout_s is not None:
-
-        def expire() -> None:
-            timed_out.set()
-            proc.kill()
-
-        timer = threading.Timer(timeout_s, expire)
-        timer.daemon = True
-        timer.start()
     assert proc.stdout is not None
-    try:
-        for line in proc.stdout:
+    stdout = proc.stdout
+
+    def read() -> None:
+        for line in stdout:
             match = ROWS_LINE.match(line.strip())
+            shown = preview.decode(line.strip())
             if match:
                 rows[match["name"]] = None if match["rows"] == "none" else int(match["rows"])
+            elif shown is not None:
+                previews[shown[0]] = (shown[1], shown[2])
             elif echo:
                 print(line, end="")
             else:
                 log.append(line.rstrip("\n"))
-        returncode = proc.wait()
+
+    # Read in a thread and wait on the process, not on the pipe: a child of the job that inherited
+    # the pipe keeps it open after the script ended (or was killed), and must not hold us.
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    timed_out = False
+    try:
+        try:
+            returncode = proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            kill_group(proc)
+            returncode = proc.wait()
     finally:
-        if timer is not None:
-            timer.cancel()
-        # Interrupted here (Ctrl-C, an error in this loop): never leave the script running on its own.
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        # Interrupted here (Ctrl-C), or the script ended with children still running: leave none behind.
+        kill_group(proc)
+        proc.wait()
+        reader.join()
     return LocalRun(
-        job=job_name, returncode=returncode, rows=rows, outputs=outputs, log=log, timed_out=timed_out.is_set()
+        job=job_name,
+        returncode=returncode,
+        rows=rows,
+        outputs=outputs,
+        log=log,
+        timed_out=timed_out,
+        previews=previews,
     )
 
 
-def run_local(job: JobDeclaration, overrides: dict[str, str], output_root: Path) -> LocalRun:
-    """Run the job from the source tree on its sample data, writing under ``output_root``."""
+def kill_group(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL the process group ``proc`` leads (it was started with a session of its own)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def run_local(
+    job: JobDeclaration,
+    overrides: dict[str, str],
+    output_root: Path,
+    echo: bool = True,
+    bookmarks_dir: Path | None = None,
+    preview_rows: int = PREVIEW_ROWS,
+) -> LocalRun:
+    """Run the job from the source tree on its sample data, writing under ``output_root``; read back the first rows.
+
+    Bookmark state (awsglue-style jobs) is kept in ``bookmarks_dir`` (default build/local-run/bookmarks).
+    """
+    check_bookmarks(job)
     if output_root.exists():
         shutil.rmtree(output_root)
     output_root.mkdir(parents=True)
-    args = job_arguments(job, output_root, overrides)
+    args = {**glue_local.bookmark_argument(job), **job_arguments(job, output_root, overrides)}
     outputs = {name: Path(args[name]) for name in job.outputs}
-    return run_script(job.script, job.name, args, outputs, python_path=[JOBS_DIR])
+    # awsglue-style scripts get local_glue's awsglue and its settings (s3 mapping, catalog, bookmarks).
+    settings = glue_local.local_settings(job, output_root, bookmarks_dir=bookmarks_dir)
+    settings_file = settings.write(output_root / "glue_local.json")
+    return run_script(
+        job.script,
+        job.name,
+        args,
+        outputs,
+        python_path=[job.folder.parent, glue_local.LOCAL_GLUE_DIR, *python_modules_path(job)],
+        echo=echo,
+        preview_rows=preview_rows,
+        extra_env={glue_local.CONFIG_ENV: str(settings_file)},
+        python=runtimes.interpreter(job.glue_version),  # Glue 6.0: its own Python 3.13 + Spark 4 environment
+    )
+
+
+def python_modules_path(job: JobDeclaration) -> list[Path]:
+    """The job's declared wheels, installed once per wheel set, for its ``sys.path`` (empty without any)."""
+    if not job.python_modules:
+        return []
+    from glue_release.dependencies.local_env import site_dir
+
+    site = site_dir(job.python_modules)
+    return [site] if site else []

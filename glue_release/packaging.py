@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import subprocess
 import zipfile
 from dataclasses import asdict, dataclass
@@ -45,6 +46,7 @@ class Artifact:
 class JobArtifacts:
     script: Artifact
     module: Artifact
+    python_modules: tuple[Artifact, ...] = ()  # wheels of the job's python_modules, for Glue's platform
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,10 @@ class Manifest:
     jobs: dict[str, JobArtifacts]
 
     def artifacts(self) -> list[Artifact]:
-        return [self.library, *(a for job in self.jobs.values() for a in (job.module, job.script))]
+        return [
+            self.library,
+            *(a for job in self.jobs.values() for a in (job.module, job.script, *job.python_modules)),
+        ]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -71,7 +76,11 @@ class Manifest:
             built_at=data["built_at"],
             library=Artifact(**data["library"]),
             jobs={
-                name: JobArtifacts(script=Artifact(**job["script"]), module=Artifact(**job["module"]))
+                name: JobArtifacts(
+                    script=Artifact(**job["script"]),
+                    module=Artifact(**job["module"]),
+                    python_modules=tuple(Artifact(**a) for a in job.get("python_modules", [])),
+                )
                 for name, job in data["jobs"].items()
             },
         )
@@ -101,7 +110,10 @@ def _job_sources(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.rglob("*.py")
-        if "tests" not in p.relative_to(folder).parts and p.name not in NOT_SHIPPED and "__pycache__" not in p.parts
+        if p.is_file()
+        and "tests" not in p.relative_to(folder).parts
+        and p.name not in NOT_SHIPPED
+        and "__pycache__" not in p.parts
     )
 
 
@@ -122,9 +134,13 @@ def _store(out_dir: Path, key_prefix: str, filename: str, data: bytes) -> Artifa
     digest = hashlib.sha256(data).hexdigest()
     key = f"{key_prefix}/{digest}/{filename}"
     path = out_dir / key
-    if not path.exists():
+    # Reuse a file from an earlier run only when it still holds these bytes: an edited or truncated
+    # build file would otherwise be uploaded under a key naming other content.
+    if not (path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, path)
     return Artifact(key=key, sha256=digest, size=len(data), path=_rel(path))
 
 
@@ -147,7 +163,21 @@ def job_artifacts(job: JobDeclaration, out_dir: Path) -> JobArtifacts:
     return JobArtifacts(
         script=_store(out_dir, f"jobs/{job.name}", "main.py", job.script.read_bytes()),
         module=_store(out_dir, f"jobs/{job.name}", f"{job.name}.zip", reproducible_zip(entries)),
+        python_modules=python_module_artifacts(job, out_dir),
     )
+
+
+def python_module_artifacts(job: JobDeclaration, out_dir: Path) -> tuple[Artifact, ...]:
+    """The job's declared wheels, keyed by content under its own prefix (the role reads jobs/<job>/ already).
+
+    Refuses first a job that imports a third-party module it does not declare.
+    """
+    from glue_release.dependencies import imports, wheels
+
+    resolved = wheels.resolve(job.python_modules, job.glue_version)
+    provided = set().union(*(wheels.top_level_modules(w.path) for w in resolved)) if resolved else set()
+    imports.check_declared(job.name, _job_sources(job.folder), job.folder, provided)
+    return tuple(_store(out_dir, f"jobs/{job.name}/python", w.filename, w.path.read_bytes()) for w in resolved)
 
 
 def git_commit(repo: Path = REPO_ROOT) -> str:
@@ -162,25 +192,56 @@ def git_commit(repo: Path = REPO_ROOT) -> str:
     return f"{commit}-dirty" if dirty.strip() else commit
 
 
-def terraform_vars(jobs: dict[str, JobDeclaration], manifest: Manifest) -> dict[str, object]:
-    """Terraform's ``jobs`` and ``artifacts`` variables (docs/architecture.md). No timestamps: plans must be stable."""
+def terraform_vars(jobs: dict[str, JobDeclaration], manifest: Manifest, env: str | None = None) -> dict[str, object]:
+    """Terraform's ``jobs`` and ``artifacts`` variables (docs/architecture.md) as deployed to ``env``.
+
+    No timestamps: plans must be stable.
+    """
     return {
-        "jobs": {name: job.terraform_value() for name, job in sorted(jobs.items())},
+        "jobs": {name: job.terraform_value(env) for name, job in sorted(jobs.items())},
         "artifacts": {
             "library_key": manifest.library.key,
             "jobs": {
-                name: {"script_key": a.script.key, "module_key": a.module.key}
+                name: {
+                    "script_key": a.script.key,
+                    "module_key": a.module.key,
+                    "python_module_keys": [w.key for w in a.python_modules],
+                }
                 for name, a in sorted(manifest.jobs.items())
             },
         },
     }
 
 
+def effective_settings(jobs: dict[str, JobDeclaration], env: str | None) -> dict[str, dict[str, object]]:
+    """Per job, the settings an environment override can change, and which ones ``env`` changes (for plan.md)."""
+    settings: dict[str, dict[str, object]] = {}
+    for name, job in sorted(jobs.items()):
+        value = job.terraform_value(env)
+        settings[name] = {
+            **{k: value[k] for k in ("worker_type", "number_of_workers", "timeout_minutes", "schedule")},
+            "schedule_enabled": value["schedule_enabled"],
+            "overridden": job.overridden_in(env) if env else [],
+        }
+    return settings
+
+
 def package(
-    jobs: dict[str, JobDeclaration], build_dir: Path, runtime_dir: Path = RUNTIME_DIR, commit: str | None = None
+    jobs: dict[str, JobDeclaration],
+    build_dir: Path,
+    runtime_dir: Path = RUNTIME_DIR,
+    commit: str | None = None,
+    env: str | None = None,
 ) -> Manifest:
-    """Compile-check, build artifacts under ``build_dir/artifacts``, write manifest.json and release.tfvars.json."""
+    """Compile-check, build artifacts under ``build_dir/artifacts``, write manifest.json and release.tfvars.json.
+
+    ``env``: whose ``environments:`` overrides go into release.tfvars.json (None: the declarations as written).
+    """
     compile_check(jobs, runtime_dir)
+    from glue_release.glue_local.bookmark_check import check_bookmarks  # here: glue_local imports declarations
+
+    for job in jobs.values():
+        check_bookmarks(job)
     out_dir = build_dir / "artifacts"
     manifest = Manifest(
         git_commit=commit or git_commit(),
@@ -190,7 +251,8 @@ def package(
     )
     build_dir.mkdir(parents=True, exist_ok=True)
     (build_dir / "manifest.json").write_text(manifest.to_json())
-    (build_dir / "release.tfvars.json").write_text(json.dumps(terraform_vars(jobs, manifest), indent=2) + "\n")
+    (build_dir / "release.tfvars.json").write_text(json.dumps(terraform_vars(jobs, manifest, env), indent=2) + "\n")
+    (build_dir / "effective.json").write_text(json.dumps(effective_settings(jobs, env), indent=2) + "\n")
     return manifest
 
 

@@ -13,21 +13,23 @@ import json
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from python_terraform import IsFlagged
 
-from glue_release import aws, plan_summary, upload
+from glue_release import artifact_check, aws, bootstrap_state, orphans, plan_summary, state_lock, upload
+from glue_release.console import planned_total
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
 from glue_release.iam import roles
 from glue_release.packaging import Manifest, package
 from glue_release.paths import BOOTSTRAP_DIR, REPO_ROOT, RUNTIME_DIR, TERRAFORM_DIR
+from glue_release.review import assemble, gate
 from glue_release.settings import Settings, read_tfvars
 from glue_release.terraform import TerraformRunner, cli_config
 
@@ -76,6 +78,8 @@ def terraform_env(settings: Settings, purpose: str | None = None) -> dict[str, s
     env = cli_config(settings.provider_mirror, settings.build_dir / "terraform.rc")
     if settings.emulator is not None:
         env.update(settings.emulator.aws_env(settings.region))
+        # The emulator needs no profile; an empty value is "unset" to the AWS SDK Terraform uses.
+        env.update({"AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": ""})
         if purpose is not None:
             env.update(roles.release_credentials(settings, purpose).env())
     return env
@@ -109,17 +113,43 @@ def init(runner: TerraformRunner, backend: list[str]) -> None:
     stamp_file.write_text(stamp)
 
 
+def _runner(
+    settings: Settings, working_dir: Path, data_dir: Path, log_prefix: str = "", purpose: str | None = None
+) -> TerraformRunner:
+    return TerraformRunner(
+        working_dir,
+        data_dir,
+        terraform_env(settings, purpose),
+        log_dir=settings.build_dir / "logs",
+        verbose=settings.verbose,
+        log_prefix=log_prefix,
+    )
+
+
 def main_terraform(settings: Settings, purpose: str = roles.DEPLOY) -> TerraformRunner:
-    env = terraform_env(settings, purpose)
-    runner = TerraformRunner(TERRAFORM_DIR, settings.build_dir / "terraform-data", env)
+    """Terraform of the environment's jobs; on ``local`` as the release role of ``purpose`` (iam.roles)."""
+    runner = _runner(settings, TERRAFORM_DIR, settings.build_dir / "terraform-data", purpose=purpose)
     init(runner, [str(settings.backend_config)])
     return runner
 
 
-def bootstrap_terraform(settings: Settings) -> TerraformRunner:
-    runner = TerraformRunner(BOOTSTRAP_DIR, settings.build_dir / "bootstrap-data", terraform_env(settings))
-    init(runner, [f"path={settings.build_dir / 'bootstrap.tfstate'}"])
+def bootstrap_terraform(settings: Settings, first_apply: bool = False) -> TerraformRunner:
+    """Bootstrap with its state in the state bucket, or (first apply) in a local file."""
+    if not first_apply:
+        runner = _runner(settings, BOOTSTRAP_DIR, settings.build_dir / "bootstrap-data", log_prefix="bootstrap-")
+        init(runner, bootstrap_state.s3_backend(settings.backend_config, settings.env))
+        return runner
+    work = settings.build_dir / "bootstrap-first-apply"
+    runner = _runner(settings, bootstrap_state.first_apply_copy(work), work / "terraform-data", "bootstrap-")
+    runner.init([f"path={settings.build_dir / 'bootstrap.tfstate'}"])
     return runner
+
+
+def state_key(settings: Settings) -> str:
+    key = read_tfvars(settings.backend_config).get("key")
+    if not key:
+        raise UserError(f"{settings.backend_config.name}: key must be set")
+    return key
 
 
 def state_bucket(settings: Settings) -> str:
@@ -142,21 +172,40 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
             return False
         except ClientError:
             pass
-    runner = bootstrap_terraform(settings)
+    bucket = state_bucket(settings)
+    first_apply = not bootstrap_state.remote_state_exists(aws.client(settings, "s3"), bucket, settings.env)
+    runner = bootstrap_terraform(settings, first_apply)
     plan_file = settings.build_dir / "bootstrap.tfplan"
-    variables = {**terraform_variables(settings), "state_bucket_name": state_bucket(settings)}
-    changed, _ = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
-    if not changed:
-        return False
-    runner.apply_plan(plan_file)
-    roles.forget_bootstrap_outputs(settings)
-    return True
+    variables = {**terraform_variables(settings), "state_bucket_name": bucket, "state_key": state_key(settings)}
+    changed, text = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
+    if changed:
+        runner.apply_plan(plan_file, planned_total(text))
+        runner.refresh_state([settings.tfvars], variables)  # so that drift right after shows none
+        roles.forget_bootstrap_outputs(settings)  # the release roles may be new
+    if first_apply:
+        _move_bootstrap_state(settings)
+    return changed
+
+
+def _move_bootstrap_state(settings: Settings) -> None:
+    """Push the first apply's local state into the state bucket, then drop the local file."""
+    local = settings.build_dir / "bootstrap.tfstate"
+    remote = bootstrap_terraform(settings, first_apply=False)
+    pushed = remote.capture("state", "push", str(local))
+    if pushed.code != 0:
+        raise UserError(
+            f"bootstrap applied, but its state could not be moved to the state bucket: {pushed.stderr.strip()}; "
+            f"it is still in {local}: run `invoke bootstrap --env {settings.env}` again"
+        )
+    local.unlink()
+    for leftover in settings.build_dir.glob("bootstrap.tfstate.*backup"):
+        leftover.unlink()
 
 
 def package_env(
     settings: Settings, jobs: dict[str, JobDeclaration], runtime_dir: Path = RUNTIME_DIR, commit: str | None = None
 ) -> Manifest:
-    return package(jobs, settings.build_dir, runtime_dir, commit)
+    return package(jobs, settings.build_dir, runtime_dir, commit, env=settings.env)
 
 
 @contextmanager
@@ -191,17 +240,31 @@ def release_client(settings: Settings, service: str, purpose: str = roles.DEPLOY
     return aws.client(settings, service, roles.release_credentials(settings, purpose))
 
 
-def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan", purpose: str = roles.DEPLOY) -> PlanResult:
+def plan_env(
+    settings: Settings,
+    manifest: Manifest,
+    title: str = "Plan",
+    jobs: Mapping[str, JobDeclaration] | None = None,
+    allow: Iterable[str] = (),
+    lock: bool = True,
+    purpose: str = roles.DEPLOY,
+) -> PlanResult:
     """A saved plan plus its JSON, text and Markdown summary under ``build/<env>/``.
 
-    ``purpose`` ``plan``: as the read-only plan role where there is one, which may not take the lock.
+    The review (IAM rows, provenance, cost) is part of plan.md; when the policy gate
+    finds something not ``allow``-ed, plan.md is still written for the reviewer but
+    the saved plan is removed, so it cannot be applied by accident.
+    ``lock=False`` (Terraform's -lock=false) is for plans nobody applies as they are (pull requests, drift,
+    a plan for review): the read-only plan role cannot write the lock, and they must not block an apply.
+    ``purpose`` ``plan``: on ``local``, as the read-only plan role where bootstrap has one (so never locking).
     """
     runner = main_terraform(settings, purpose)
     plan_file = settings.build_dir / "tfplan"
     var_files = [settings.tfvars, settings.build_dir / "release.tfvars.json"]
     read_only = purpose == roles.PLAN and roles.release_role_arn(settings, roles.PLAN) is not None
-    extra = {"lock": False} if read_only else None
-    changed, text = runner.plan(plan_file, var_files, terraform_variables(settings), extra=extra)
+    extra: dict[str, object] | None = {"lock": False} if read_only or not lock else None
+    with state_lock.explained(settings), orphans.included(settings.build_dir, TERRAFORM_DIR):
+        changed, text = runner.plan(plan_file, var_files, terraform_variables(settings), extra)
     (settings.build_dir / "plan.txt").write_text(text)
     plan_json = settings.build_dir / "plan.json"
     drift = title == "Drift"
@@ -214,7 +277,26 @@ def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan", purpos
         plan = {"resource_changes": []}
         plan_json.unlink(missing_ok=True)
     summary = settings.build_dir / ("drift.md" if drift else "plan.md")
-    summary.write_text(plan_summary.render(plan, settings.env, manifest.git_commit, title))
+    review = None
+    if changed and not drift:
+        review = assemble.review(
+            plan,
+            env=settings.env,
+            region=settings.region,
+            state_bucket=state_bucket(settings),
+            jobs=jobs or {},
+            new_commit=manifest.git_commit,
+            s3=aws.client(settings, "s3"),
+            allow=allow,
+        )
+    text = plan_summary.render(plan, settings.env, manifest.git_commit, title, review)
+    effective = settings.build_dir / "effective.json"
+    if effective.exists():  # written by package: what this environment's jobs are sized and scheduled as
+        text += "\n" + plan_summary.effective_table(json.loads(effective.read_text()), settings.env)
+    summary.write_text(text)
+    if review is not None and review.blocking:
+        plan_file.unlink(missing_ok=True)
+        raise UserError(gate.message(review.blocking, settings.env))
     return PlanResult(
         changed=changed or bool(drift and plan_summary.drifted(plan)),
         plan_file=plan_file,
@@ -223,7 +305,9 @@ def plan_env(settings: Settings, manifest: Manifest, title: str = "Plan", purpos
     )
 
 
-def apply_env(settings: Settings, plan_file: Path | None) -> None:
+def apply_env(
+    settings: Settings, plan_file: Path | None, total: int | None = None, lock_timeout: str | None = None
+) -> None:
     """Apply exactly a saved plan; Terraform itself refuses one made against an older state."""
     if plan_file is None:
         plan_file = settings.build_dir / "tfplan"
@@ -231,4 +315,88 @@ def apply_env(settings: Settings, plan_file: Path | None) -> None:
             raise UserError("prod is applied only from a reviewed saved plan: run `invoke plan --env prod` first")
     if not plan_file.exists():
         raise UserError(f"{plan_file} not found; run `invoke plan --env {settings.env}` first")
-    main_terraform(settings).apply_plan(plan_file.resolve())
+    runner = main_terraform(settings)
+    try:
+        plan = runner.show_json(plan_file.resolve())
+    except UserError as error:
+        raise UserError(
+            f"{plan_file} is not a saved plan Terraform can read ({error}); "
+            f"make one with `invoke plan --env {settings.env}`"
+        ) from None
+    check_artifacts_uploaded(settings, plan)
+    try:
+        with state_lock.explained(settings):
+            runner.apply_plan(plan_file.resolve(), total, lock_timeout)
+    except UserError as error:
+        found = orphans.find(getattr(error, "stderr", ""), plan)
+        if not found:
+            raise
+        path = orphans.write(settings.build_dir, found)
+        raise UserError(orphans.message(settings.env, found, path)) from None
+    orphans.imports_file(settings.build_dir).unlink(missing_ok=True)  # applied: they are in the state now
+    release_vars = settings.build_dir / "release.tfvars.json"
+    if release_vars.exists():
+        with state_lock.explained(settings):
+            runner.refresh_state([settings.tfvars, release_vars], terraform_variables(settings))
+
+
+def check_artifacts_uploaded(settings: Settings, plan: dict) -> None:
+    """Refuse a plan that points jobs at artifacts the bucket does not hold (plan, then apply, without upload)."""
+    keys = artifact_check.plan_artifact_keys(plan, settings.artifacts_bucket)
+    try:
+        missing = artifact_check.missing_keys(aws.client(settings, "s3"), settings.artifacts_bucket, keys)
+    except (BotoCoreError, ClientError) as error:
+        raise UserError(
+            f"cannot check the plan's artifacts in s3://{settings.artifacts_bucket} ({error}); nothing was applied"
+        ) from None
+    if missing:
+        raise UserError(
+            f"the plan points jobs at {len(missing)} artifact(s) missing from s3://{settings.artifacts_bucket}: "
+            f"{', '.join(missing)}; run `invoke upload --env {settings.env}` first (nothing was applied)"
+        )
+
+
+def force_unlock(settings: Settings, lock_id: str) -> None:
+    """``terraform force-unlock``: Terraform removes the lock only when ``lock_id`` is the one it holds."""
+    runner = main_terraform(settings)
+    result = runner.stream("force-unlock", lock_id, force=IsFlagged)
+    if result.code != 0:
+        raise runner.failure(
+            "force-unlock", f"terraform force-unlock {lock_id} failed (exit {result.code}); see its message"
+        )
+
+
+@dataclass(frozen=True)
+class BootstrapDrift:
+    changed: bool
+    text: str  # a Markdown section for drift.md
+
+
+def bootstrap_drift(settings: Settings, lock: bool = True) -> BootstrapDrift:
+    """Drift of what ``terraform/bootstrap`` manages (state and artifacts buckets, their keys, the OIDC role).
+
+    Its state is in the state bucket once bootstrap has applied; before that the section says so
+    instead of planning to create everything again.
+    """
+    bucket = state_bucket(settings)
+    title = "#### Bootstrap (state and artifacts buckets, keys, release roles)"
+    if not bootstrap_state.remote_state_exists(aws.client(settings, "s3"), bucket, settings.env):
+        where = f"s3://{bucket}/{bootstrap_state.state_key(settings.env)}"
+        return BootstrapDrift(False, f"{title}\n\nNot checked: no bootstrap state at {where}.\n")
+    runner = bootstrap_terraform(settings)
+    plan_file = settings.build_dir / "bootstrap-drift.tfplan"
+    variables = {**terraform_variables(settings), "state_bucket_name": bucket, "state_key": state_key(settings)}
+    extra: dict[str, object] = {"compact_warnings": IsFlagged, **({} if lock else {"lock": False})}
+    changed, _ = runner.plan(plan_file, [settings.tfvars], variables, extra=extra)
+    plan = runner.show_json(plan_file)
+    drift = plan_summary.drifted(plan)
+    tally = plan_summary.counts(plan)
+    lines = [title, ""]
+    if not changed and not drift:
+        lines.append("**No changes.**")
+    if drift:
+        lines += ["**Changed outside Terraform (drift):**", *[f"- `{d}`" for d in drift]]
+    if tally:
+        lines += ["", "**Resources**", "", "| action | resource |", "|---|---|"]
+        lines += [f"| {c.action} | `{c.address}` |" for c in plan_summary.changes(plan) if c.action in tally]
+    return BootstrapDrift(changed or bool(drift), "\n".join(lines) + "\n")

@@ -5,7 +5,8 @@
 The script runs as ``__main__`` with ``sys.argv = [script, *ARGV]``; ``--path``
 entries (folders or the zips shipped in ``--extra-py-files``) go first on
 ``sys.path``. Afterwards each ``--count`` output is read back and its row count
-printed as ``rows NAME=N``, a line callers parse.
+printed as ``rows NAME=N``, a line callers parse; with ``--preview N`` also its
+first N rows (``glue_release.preview``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
+from glue_release import preview
 from glue_release.spark import configure_process
 
 READERS = {".parquet": "parquet", ".json": "json", ".csv": "csv"}
@@ -47,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--path", action="append", default=[])
     parser.add_argument("--count", action="append", default=[], metavar="NAME=DIR")
     parser.add_argument("--app-name", default="local-run")
+    parser.add_argument("--preview", type=int, default=0, metavar="N", help="print the first N rows of each output")
     parser.add_argument("job_argv", nargs=argparse.REMAINDER)
     opts = parser.parse_args(argv)
     job_argv = opts.job_argv[1:] if opts.job_argv[:1] == ["--"] else opts.job_argv
@@ -72,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         output = read_output(spark, Path(folder))
         rows = None if output is None else output.count()
         print(f"rows {name}={'none' if rows is None else rows}", flush=True)
+        if output is not None and opts.preview > 0:
+            first = [list(row) for row in output.limit(opts.preview).collect()]
+            print(preview.encode(name, output.columns, first), flush=True)
     return 0
 
 

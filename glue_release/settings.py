@@ -35,6 +35,7 @@ class Settings:
     account_id: str | None = None  # the guard: refuse to deploy with credentials of another account
     emulator_port: int = DEFAULT_PORT
     build_root: Path = BUILD_DIR
+    verbose: bool = False  # stream Terraform's output instead of logging it under build/<env>/logs/
 
     @property
     def is_local(self) -> bool:
@@ -85,6 +86,7 @@ def load_settings(
             raise UserError(f"{tfvars.name}: {required} must be set (a quoted string)")
     if not backend.exists():
         raise UserError(f"{backend.name} is missing; every environment needs a backend file next to its tfvars")
+    check_config_shape(config)
     env_config = (config.get("envs") or {}).get(env) or {}
     emulator_config = config.get("emulator") or {}
     try:
@@ -112,4 +114,91 @@ def load_settings(
         account_id=None if account is None else str(account),
         emulator_port=port,
         build_root=build_root,
+        verbose=bool(config.get("verbose")),
     )
+
+
+# -- invoke.yaml ---------------------------------------------------------------------
+
+CONFIG_FILE = "invoke.yaml"
+_SCALARS = (str, int, float, bool, list)
+
+
+def _is_mapping(value: object) -> bool:
+    # invoke hands nested config over as its own DataProxy, a mapping that is not a Mapping subclass.
+    return value is None or isinstance(value, Mapping) or (hasattr(value, "get") and not isinstance(value, _SCALARS))
+
+
+def check_config_shape(config: Mapping[str, Any], where: str = CONFIG_FILE) -> None:
+    """The settings the tool reads have the shape the README gives; one line naming the first that does not."""
+    emulator = config.get("emulator")
+    if not _is_mapping(emulator):
+        raise UserError(f"{where}: emulator must be a mapping such as `emulator: {{port: 5000}}`, got {emulator!r}")
+    envs = config.get("envs")
+    if not _is_mapping(envs):
+        raise UserError(
+            f"{where}: envs must be a mapping of environment names, such as `envs: {{prod: {{account_id: "
+            f'"123456789012"}}}}`, got {envs!r}'
+        )
+    for name, value in (envs or {}).items():
+        if not _is_mapping(value):
+            raise UserError(f"{where}: envs.{name} must be a mapping such as `{{account_id: null}}`, got {value!r}")
+    for key in ("provider_mirror", "build_root"):
+        value = config.get(key)
+        if value is not None and not isinstance(value, str):
+            raise UserError(f"{where}: {key} must be a path (a string) or null, got {value!r}")
+
+
+def _unique_keys_loader() -> type:
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        """YAML where a key given twice in one mapping is an error, not "the last one wins"."""
+
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise UserError(f"key {key!r} appears twice, on lines {seen[key]} and {line}; keep one")
+            seen[key] = line
+        return dict(loader.construct_mapping(node, deep=deep))
+
+    UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return UniqueKeyLoader
+
+
+def load_yaml_unique(text: str) -> Any:
+    """Parse YAML, refusing duplicate keys (UserError naming both lines) and invalid YAML (yaml.YAMLError)."""
+    import yaml
+
+    return yaml.load(text, Loader=_unique_keys_loader())
+
+
+def check_config_file(path: Path) -> None:
+    """``invoke.yaml`` is valid YAML, has no duplicate keys, and has the tool's shape; one line when not.
+
+    Called before invoke reads the file itself (invoke would stop with a traceback on invalid YAML and
+    silently keep the last of two equal keys).
+    """
+    import yaml
+
+    if not path.exists():
+        return
+    try:
+        data = load_yaml_unique(path.read_text())
+    except UserError as error:
+        raise UserError(f"{path.name}: {error}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path.name}:{mark.line + 1}" if mark is not None else path.name
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise UserError(
+            f"{where}: not valid YAML ({problem}); fix the file (see the README's settings table)"
+        ) from None
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        raise UserError(f"{path.name}: must be a mapping of settings (provider_mirror, emulator, envs), got {data!r}")
+    check_config_shape(data, path.name)

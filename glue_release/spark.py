@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+import time
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -25,16 +26,33 @@ SMALL_DATA_CONF = {
     "spark.sql.warehouse.dir": os.path.join(os.environ.get("TMPDIR", "/tmp"), "glue-release-warehouse"),
 }
 LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
+UTC_JVM = "-Duser.timezone=UTC"
+
+
+def pin_utc() -> None:
+    """Run this process, and the JVM and Python workers it starts, in UTC, as Glue does.
+
+    The session time zone (``spark.sql.session.timeZone``, above) is not enough: PySpark turns
+    timestamps into Python datetimes and back in the Python process's local zone, and the JVM's
+    default zone leaks into whatever Spark formats without the session zone. Under
+    ``TZ=America/New_York`` a test passing on UTC machines saw every timestamp 5 hours off.
+    ``TZ`` set here is inherited by the JVM (which ``-Duser.timezone`` pins as well) and its workers.
+    """
+    if os.environ.get("TZ") != "UTC":
+        os.environ["TZ"] = "UTC"
+        time.tzset()
 
 
 def _conf(cores: int | None) -> dict[str, str]:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    pin_utc()
     return {
         "spark.master": f"local[{cores or os.cpu_count() or 2}]",
         **SMALL_DATA_CONF,
-        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG4J_CONFIG}",
+        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG4J_CONFIG} {UTC_JVM}",
+        "spark.executor.extraJavaOptions": UTC_JVM,
     }
 
 

@@ -1,30 +1,40 @@
 """Terraform, driven through python-terraform; the one place the tool runs it.
 
-Terraform's own output reaches the user unchanged. python-terraform's ``cmd``
-either captures everything or nothing, and an apply must both stream and let
-us read its errors (to explain a stale plan), so long-running commands are
-built by python-terraform and run here with stderr teed.
+python-terraform builds every argv; the process is run here, with an environment
+per call (``os.environ`` is never changed). Long-running commands write Terraform's
+output to a log file per stage and show one progress line (``console.py``), or
+stream it with ``verbose``; their stderr is kept to explain errors (a stale plan,
+a held lock).
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from python_terraform import IsFlagged, Terraform
 
+from glue_release.console import Progress, tail
 from glue_release.errors import UserError
 
-MIN_VERSION = (1, 6)
+MIN_VERSION = (1, 11)  # use_lockfile needs 1.10; the modules say >= 1.11
 _versions: dict[str, tuple[int, ...]] = {}
+
+
+class StateLockedError(UserError):
+    """Terraform could not take the state lock: another run holds it (or a killed one left it)."""
 
 
 @dataclass
@@ -42,6 +52,10 @@ class TerraformRunner:
     data_dir: Path
     env: dict[str, str] = field(default_factory=dict)
     binary: str = "terraform"
+    # Where raw output goes (``<log_dir>/<log_prefix><stage>.log``); None streams it to the console.
+    log_dir: Path | None = None
+    verbose: bool = False
+    log_prefix: str = ""
 
     def __post_init__(self) -> None:
         check_version(self.binary)
@@ -53,19 +67,55 @@ class TerraformRunner:
         return {**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "TF_DATA_DIR": str(self.data_dir), **self.env}
 
     def capture(self, cmd: str, *args: str, **options: object) -> Result:
-        """Run and capture (show, output, version): python-terraform's own ``cmd``."""
-        saved = dict(os.environ)
-        os.environ.update(self._environ())
-        try:
-            code, out, err = self._tf.cmd(cmd, *args, capture_output=True, **options)
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
-        return Result(code, out or "", err or "")
-
-    def stream(self, cmd: str, *args: str, **options: object) -> Result:
-        """Run with output shown live, and kept: stdout for the plan text, stderr to explain errors."""
+        """Run and capture (show, output, version); python-terraform builds the argv, the env is per call."""
         argv = self._tf.generate_cmd_string(cmd, *args, **options)
+        done = subprocess.run(
+            argv, cwd=self.working_dir, env=self._environ(), capture_output=True, text=True, errors="replace"
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    def log_file(self, stage: str) -> Path | None:
+        return None if self.log_dir is None else self.log_dir / f"{self.log_prefix}{stage}.log"
+
+    def stream(
+        self, cmd: str, *args: str, stage: str | None = None, total: int | None = None, **options: object
+    ) -> Result:
+        """Run with output kept (stdout for the plan text, stderr to explain errors) and shown live:
+        on the console with ``verbose`` or without a log dir, else as one progress line and a log file.
+
+        Terraform runs in a process group of its own (it and its provider plugins), so that stopping
+        it reaches all of them and nothing outlives this call: a SIGINT or SIGTERM to the tool is passed
+        on as SIGINT (Terraform then stops cleanly: it saves state and releases the lock), Terraform is
+        told to stop when the tool itself dies (Linux parent-death signal), and whatever is left of the
+        group when Terraform exits is killed.
+        """
+        argv = self._tf.generate_cmd_string(cmd, *args, **options)
+        log_path = self.log_file(stage or cmd)
+        if log_path is None or self.verbose:
+            return self._run(cmd, argv, sys.stdout, sys.stderr)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        progress = Progress(f"terraform {stage or cmd}", total, tty=sys.stdout.isatty())
+        with log_path.open("w") as log:
+            sink = _ProgressSink(log, progress)
+            try:
+                return self._run(cmd, argv, sink, sink)
+            finally:
+                progress.close()
+
+    def failure(self, stage: str, text: str, kind: type[UserError] = UserError) -> UserError:
+        """An error whose message carries the tail of the stage's log (the console did not show it)."""
+        log_path = self.log_file(stage)
+        if log_path is None or self.verbose or not log_path.exists():
+            return kind(text)
+        return kind(f"{text}\n--- last lines of {log_path} ---\n{tail(log_path)}\n--- full log: {log_path}")
+
+    def _error(self, stage: str, command: str, result: Result) -> UserError:
+        kind = StateLockedError if is_lock_error(result.stderr) else UserError
+        error = self.failure(stage, f"terraform {command} failed (exit {result.code}); {explain(result.stderr)}", kind)
+        error.stderr = result.stderr  # type: ignore[attr-defined]  # read by callers that explain more
+        return error
+
+    def _run(self, cmd: str, argv: list[str], out_sink: IO[str], err_sink: IO[str]) -> Result:
         proc = subprocess.Popen(
             argv,
             cwd=self.working_dir,
@@ -74,15 +124,32 @@ class TerraformRunner:
             stderr=subprocess.PIPE,
             text=True,
             errors="replace",
+            start_new_session=True,
+            preexec_fn=_stop_with_parent,
         )
         assert proc.stdout is not None and proc.stderr is not None
         out: list[str] = []
         err: list[str] = []
-        errors = threading.Thread(target=_tee, args=(proc.stderr, sys.stderr, err), daemon=True)
-        errors.start()
-        _tee(proc.stdout, sys.stdout, out)
-        errors.join()
-        return Result(proc.wait(), stdout="".join(out), stderr="".join(err))
+        threads = [
+            threading.Thread(target=_tee, args=(proc.stderr, err_sink, err), daemon=True),
+            threading.Thread(target=_tee, args=(proc.stdout, out_sink, out), daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
+        with _forwarding_signals(proc) as received:
+            try:
+                code = _wait_stopping_on_interrupt(proc)
+            finally:
+                _kill_group(proc.pid)
+                for thread in threads:
+                    thread.join(timeout=5)
+        if received:
+            name = signal.Signals(received[0]).name
+            raise UserError(
+                f"terraform {cmd} stopped by {name} (exit {code}); Terraform was told to stop cleanly first: "
+                "run the command again to finish"
+            )
+        return Result(code, stdout="".join(out), stderr="".join(err))
 
     # -- the commands the tool uses -------------------------------------------------
 
@@ -92,8 +159,8 @@ class TerraformRunner:
             options["backend_config"] = backend_config
         result = self.stream("init", **options)
         if result.code != 0:
-            raise UserError(
-                f"terraform init failed in {self.working_dir.name}/ (exit {result.code}); see its message above"
+            raise self.failure(
+                "init", f"terraform init failed in {self.working_dir.name}/ (exit {result.code}); see its message"
             )
 
     def plan(
@@ -111,13 +178,41 @@ class TerraformRunner:
         args = [f"-var={k}={v}" for k, v in variables.items()]
         result = self.stream("plan", *args, **options)
         if result.code == 1 or result.code not in (0, 2):
-            raise UserError(f"terraform plan failed (exit {result.code}); {explain(result.stderr)}")
+            raise self._error("plan", "plan", result)
         return result.code == 2, result.stdout
 
-    def apply_plan(self, plan_file: Path) -> None:
-        result = self.stream("apply", str(plan_file), input=False, no_color=IsFlagged, auto_approve=IsFlagged)
+    def apply_plan(self, plan_file: Path, total: int | None = None, lock_timeout: str | None = None) -> None:
+        """Apply a saved plan; ``total`` (resources it changes) lets the progress line say "n of total".
+
+        ``lock_timeout``: wait that long for the state lock instead of failing at once (-lock-timeout).
+        """
+        options: dict[str, object] = {"input": False, "no_color": IsFlagged, "auto_approve": IsFlagged}
+        if lock_timeout:
+            options["lock_timeout"] = lock_timeout
+        result = self.stream("apply", str(plan_file), total=total, **options)
         if result.code != 0:
-            raise UserError(f"terraform apply failed (exit {result.code}); {explain(result.stderr)}")
+            raise self._error("apply", "apply", result)
+
+    def refresh_state(self, var_files: list[Path], variables: dict[str, str]) -> None:
+        """``apply -refresh-only``: record in the state what the apply left in AWS.
+
+        Attributes the provider fills from other resources (a role's ``inline_policy`` from its
+        ``aws_iam_role_policy``, a bucket's ``versioning`` from ``aws_s3_bucket_versioning``) and
+        ``tags`` (null when created, ``{}`` when read) are only read back on the next refresh; saved
+        now, a freshly deployed environment shows no drift, and anything changed later does.
+        """
+        args = [f"-var={k}={v}" for k, v in variables.items()]
+        options: dict[str, object] = {
+            "input": False,
+            "no_color": IsFlagged,
+            "auto_approve": IsFlagged,
+            "refresh_only": IsFlagged,
+            "compact_warnings": IsFlagged,
+            "var_file": [str(f) for f in var_files],
+        }
+        result = self.stream("apply", *args, stage="refresh", **options)
+        if result.code != 0:
+            raise self._error("refresh", "apply -refresh-only", result)
 
     def show_json(self, plan_file: Path) -> dict:
         result = self.capture("show", str(plan_file), json=IsFlagged, no_color=IsFlagged)
@@ -132,6 +227,72 @@ class TerraformRunner:
         return {name: value["value"] for name, value in json.loads(result.stdout or "{}").items()}
 
 
+GRACE_S = 60.0  # how long Terraform gets to save state and release the lock after a SIGINT
+
+
+def _stop_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the tool dies, even by SIGKILL (Linux only)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _kill_group(pgid: int) -> None:
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _wait_stopping_on_interrupt(proc: subprocess.Popen[str]) -> int:
+    """Wait for Terraform; on an exception here (Ctrl-C), stop it cleanly, then hard after a grace period."""
+    try:
+        return proc.wait()
+    except BaseException:
+        try:
+            os.killpg(proc.pid, signal.SIGINT)
+            proc.wait(timeout=GRACE_S)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+        raise
+
+
+@contextmanager
+def _forwarding_signals(proc: subprocess.Popen[str]) -> Iterator[list[int]]:
+    """While Terraform runs, SIGINT/SIGTERM to this process become SIGINT to Terraform's group."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # only the main thread may set handlers; the parent-death signal still holds
+        return
+
+    def forward(signum: int, _frame: object) -> None:
+        received.append(signum)
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class _ProgressSink:
+    """A file-like sink: every line to the log, resource lines also to the progress display."""
+
+    def __init__(self, log: IO[str], progress: Progress) -> None:
+        self._log, self._progress, self._lock = log, progress, threading.Lock()
+
+    def write(self, text: str) -> None:
+        with self._lock:
+            self._log.write(text)
+            self._progress.feed(text)
+
+    def flush(self) -> None:
+        self._log.flush()
+
+
 def _tee(source: IO[str], sink: IO[str], kept: list[str]) -> None:
     for line in source:
         sink.write(line)
@@ -139,14 +300,18 @@ def _tee(source: IO[str], sink: IO[str], kept: list[str]) -> None:
         kept.append(line)
 
 
+def is_lock_error(stderr: str) -> bool:
+    return "Error acquiring the state lock" in stderr or ("PreconditionFailed" in stderr and ".tflock" in stderr)
+
+
 def explain(stderr: str) -> str:
-    """One line on what to do about Terraform's error (its own text was shown above)."""
+    """One line on what to do about Terraform's error (its own text is in its log, or shown above)."""
     if "Saved plan is stale" in stderr:
         return (
             "the state changed after this plan was made (another apply ran), so Terraform refused it; "
             "run `invoke plan` again, review the new plan, then apply that"
         )
-    if "Error acquiring the state lock" in stderr or ("PreconditionFailed" in stderr and ".tflock" in stderr):
+    if is_lock_error(stderr):
         return (
             "another run holds the state lock (a deploy to the same environment is in progress); "
             "wait for it to finish, then run again"
@@ -157,11 +322,11 @@ def explain(stderr: str) -> str:
         return f"{denial}; grant it where that role is defined (terraform/bootstrap for the deploy and plan roles)"
     if "No valid credential sources found" in stderr or "failed to refresh cached credentials" in stderr:
         return "no AWS credentials: configure a profile, environment variables or an OIDC role"
-    return "see Terraform's message above"
+    return "see Terraform's message"
 
 
 def check_version(binary: str = "terraform") -> tuple[int, ...]:
-    """Fail clearly when Terraform is missing or older than 1.6 (asked once per binary and process)."""
+    """Fail clearly when Terraform is missing or older than MIN_VERSION (asked once per binary and process)."""
     path = shutil.which(binary)
     if path is None:
         raise UserError(f"{binary} not found on PATH; install Terraform >= {'.'.join(map(str, MIN_VERSION))}")

@@ -12,13 +12,18 @@ import importlib.util
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pyspark.sql import SparkSession
 
 
 def running_on_glue() -> bool:
-    return importlib.util.find_spec("awsglue") is not None
+    spec = importlib.util.find_spec("awsglue")
+    if spec is None:
+        return False
+    # local_glue's clean-room awsglue (local runs, tests) is on the path, but this is not Glue.
+    return Path(spec.origin or "").parent.parent.name != "local_glue"
 
 
 @dataclass
@@ -47,5 +52,6 @@ def job_context(args: Mapping[str, Any], app_name: str | None = None) -> Iterato
         yield JobContext(spark=glue_context.spark_session, args=args, glue_context=glue_context)
         job.commit()
         return
-    spark = SparkSession.builder.appName(name).getOrCreate()
+    # Glue runs Spark in UTC; so does every local run (glue_release.spark pins the JVM and process too).
+    spark = SparkSession.builder.appName(name).config("spark.sql.session.timeZone", "UTC").getOrCreate()
     yield JobContext(spark=spark, args=args)

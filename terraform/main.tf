@@ -7,8 +7,15 @@ data "aws_caller_identity" "current" {
   }
 }
 
+data "aws_partition" "current" {}
+
 locals {
   account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+
+  # Made by terraform/bootstrap under these names.
+  deploy_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${var.name_prefix}-deploy"
+  boundary_arn    = "arn:${local.partition}:iam::${local.account_id}:policy/${var.name_prefix}-boundary"
 
   default_tags = merge(var.tags, {
     Environment = var.environment
@@ -21,7 +28,8 @@ locals {
 
   jobs = {
     for name, job in var.jobs : name => {
-      aws_name         = "${var.name_prefix}-${name}"
+      # A job adopted from an account (`invoke adopt`) keeps its name there; others are "<prefix>-<job>".
+      aws_name         = try(job.adopted.job_name, null) != null ? job.adopted.job_name : "${var.name_prefix}-${name}"
       log_group_prefix = "${local.log_group_root}/${name}"
       temp_prefix      = "${name}/"
 
@@ -36,10 +44,97 @@ locals {
         coalesce(var.max_number_of_workers, 299),
       )
 
-      # Every S3 location is a job argument: s3://<bucket of that role>/<prefix>.
-      location_arguments = {
-        for arg, loc in merge(job.inputs, job.outputs) : arg => "s3://${module.data_lake.buckets[loc.bucket].id}/${loc.prefix}"
-      }
+      # Chained jobs start through their workflow's triggers, never a schedule of their own.
+      schedule = contains(keys(local.job_workflow), name) ? null : job.schedule
+    }
+  }
+
+  # Every S3 location is a job argument: s3://<bucket of that role>/<prefix>. Apart from
+  # local.jobs, which the role names come from: the data lake key's policy names the roles.
+  location_arguments = {
+    for name, job in var.jobs : name => {
+      for arg, loc in merge(job.inputs, job.outputs) : arg => "s3://${module.data_lake.buckets[loc.bucket].id}/${loc.prefix}"
+    }
+  }
+}
+
+################################################################################
+# Job graphs: every set of jobs linked by depends_on runs in one Glue workflow
+################################################################################
+
+locals {
+  # On AWS a conditional trigger fires only for runs started by a trigger of the same workflow, so
+  # a chain started by hand or a backfill never reached its downstream jobs. Each connected
+  # component of the dependency graph becomes one workflow: a start trigger for its root jobs and
+  # a conditional trigger per downstream job.
+  #
+  # Components by reachability in the undirected graph, doubling the reach each round (five
+  # rounds cover paths of 32 jobs; a precondition on the workflow checks it converged).
+  adjacent = {
+    for n, j in var.jobs : n => distinct(concat([n], j.depends_on, [for m, k in var.jobs : m if contains(k.depends_on, n)]))
+  }
+  reach_1 = { for n, r in local.adjacent : n => distinct(flatten([for m in r : local.adjacent[m]])) }
+  reach_2 = { for n, r in local.reach_1 : n => distinct(flatten([for m in r : local.reach_1[m]])) }
+  reach_3 = { for n, r in local.reach_2 : n => distinct(flatten([for m in r : local.reach_2[m]])) }
+  reach_4 = { for n, r in local.reach_3 : n => distinct(flatten([for m in r : local.reach_3[m]])) }
+  reach_5 = { for n, r in local.reach_4 : n => sort(distinct(flatten([for m in r : local.reach_4[m]]))) }
+
+  # Workflow key: the component's alphabetically first job; single jobs have no workflow.
+  workflows = {
+    for key in distinct([for n, r in local.reach_5 : r[0] if length(r) > 1]) : key => {
+      name  = "${var.name_prefix}-${key}-chain"
+      jobs  = local.reach_5[key]
+      roots = [for n in local.reach_5[key] : n if length(var.jobs[n].depends_on) == 0]
+      schedules = distinct([
+        for n in local.reach_5[key] : var.jobs[n].schedule if length(var.jobs[n].depends_on) == 0 && var.jobs[n].schedule != null
+      ])
+      converged = alltrue([for n in local.reach_5[key] : length(local.reach_5[n]) == length(local.reach_4[n])])
+    }
+  }
+  job_workflow = merge([for key, w in local.workflows : { for n in w.jobs : n => key }]...)
+}
+
+resource "aws_glue_workflow" "this" {
+  for_each = local.workflows
+
+  name                = each.value.name
+  description         = "Jobs ${join(", ", each.value.jobs)}: started by ${join(", ", each.value.roots)}, each downstream job when its upstream jobs succeeded"
+  max_concurrent_runs = 1
+
+  lifecycle {
+    precondition {
+      condition     = length(each.value.schedules) <= 1
+      error_message = "The root jobs of one job graph (${join(", ", each.value.roots)}) must share one schedule; they start together."
+    }
+
+    precondition {
+      condition     = each.value.converged
+      error_message = "The job graph of ${each.key} is deeper than 32 jobs; split it."
+    }
+  }
+}
+
+# Starts the workflow: on its schedule where schedules are on, otherwise on demand
+# (start_workflow_run, e.g. `invoke run`), which also runs every downstream job.
+resource "aws_glue_trigger" "workflow_start" {
+  for_each = local.workflows
+
+  name          = "${each.value.name}-start"
+  workflow_name = aws_glue_workflow.this[each.key].name
+  type          = var.schedules_enabled && length(each.value.schedules) == 1 ? "SCHEDULED" : "ON_DEMAND"
+  schedule      = var.schedules_enabled && length(each.value.schedules) == 1 ? each.value.schedules[0] : null
+
+  # An ON_DEMAND trigger stays CREATED (start_workflow_run fires it); "enabled" would make every
+  # apply see a change and StartTrigger it, i.e. run the whole graph. start_on_creation is not
+  # allowed for ON_DEMAND.
+  enabled           = var.schedules_enabled && length(each.value.schedules) == 1
+  start_on_creation = var.schedules_enabled && length(each.value.schedules) == 1 ? true : null
+
+  dynamic "actions" {
+    for_each = each.value.roots
+
+    content {
+      job_name = module.glue_job[actions.value].name
     }
   }
 }
@@ -69,6 +164,10 @@ data "aws_kms_alias" "artifacts" {
 
 module "data_lake" {
   source = "./modules/data-lake"
+
+  # Named administrators (the deploy role manages the key) and users (the environment's roles).
+  key_administrator_arns = distinct(concat([local.deploy_role_arn], var.administrator_arns))
+  key_user_arn_patterns  = ["arn:${local.partition}:iam::${local.account_id}:role/${var.name_prefix}-*"]
 
   name_prefix                        = var.name_prefix
   bucket_name_prefix                 = local.bucket_name_prefix
@@ -109,7 +208,10 @@ module "job_role" {
   source   = "./modules/glue-job-role"
   for_each = var.jobs
 
-  name = local.jobs[each.key].aws_name
+  name                     = local.jobs[each.key].aws_name
+  permissions_boundary_arn = local.boundary_arn
+  # Smoke runs stage and read back data with the job's own permissions.
+  assume_role_principal_arns = [local.deploy_role_arn]
 
   artifacts_bucket_arn = data.aws_s3_bucket.artifacts.arn
   artifact_prefixes    = ["jobs/${each.key}/", "${split("/", var.artifacts.library_key)[0]}/"]
@@ -118,10 +220,11 @@ module "job_role" {
   write_locations = [for loc in values(each.value.outputs) : { bucket_arn = module.data_lake.buckets[loc.bucket].arn, prefix = loc.prefix }]
   temp_location   = { bucket_arn = module.data_lake.buckets["temp"].arn, prefix = local.jobs[each.key].temp_prefix }
 
-  log_group_names        = [for stream in ["output", "error"] : "${local.jobs[each.key].log_group_prefix}/${stream}"]
-  kms_key_arns           = [module.data_lake.kms_key_arn]
-  decrypt_kms_key_arns   = [data.aws_kms_alias.artifacts.target_key_arn]
-  catalog_database_names = [module.data_lake.catalog_database.name]
+  log_group_names       = [for stream in ["output", "error"] : "${local.jobs[each.key].log_group_prefix}/${stream}"]
+  kms_key_arns          = [module.data_lake.kms_key_arn]
+  decrypt_kms_key_arns  = [data.aws_kms_alias.artifacts.target_key_arn]
+  catalog_database_name = module.data_lake.catalog_database.name
+  catalog_tables        = each.value.catalog_tables
 }
 
 module "glue_job" {
@@ -146,10 +249,13 @@ module "glue_job" {
     "s3://${var.artifacts_bucket_name}/${var.artifacts.jobs[each.key].module_key}",
   ]
   temp_dir = "s3://${module.data_lake.buckets["temp"].id}/${local.jobs[each.key].temp_prefix}"
+  additional_python_modules = [
+    for key in var.artifacts.jobs[each.key].python_module_keys : "s3://${var.artifacts_bucket_name}/${key}"
+  ]
 
   arguments = merge(
     each.value.arguments,
-    local.jobs[each.key].location_arguments,
+    local.location_arguments[each.key],
     {
       environment      = var.environment
       catalog_database = module.data_lake.catalog_database.name
@@ -161,19 +267,24 @@ module "glue_job" {
   log_retention_days     = var.log_retention_days
   log_kms_key_arn        = module.data_lake.kms_key_arn
 
-  schedule         = each.value.schedule
-  schedule_enabled = var.schedules_enabled
+  use_data_catalog = length(each.value.catalog_tables) > 0
+
+  schedule              = local.jobs[each.key].schedule
+  schedule_trigger_name = try(each.value.adopted.schedule_trigger, null)
+  # The job's own setting for this environment (job.yaml `environments:`) wins over the environment's.
+  schedule_enabled = coalesce(each.value.schedule_enabled, var.schedules_enabled)
 
   # The role's policy must be in place before the job can be started by a trigger.
   depends_on = [module.job_role]
 }
 
-# Start a job when all of its upstream jobs have SUCCEEDED. Kept here rather than in the
-# glue-job module because the predicate names other jobs, which must exist first.
+# Start a job when all of its upstream jobs have SUCCEEDED in the same workflow run. Kept here
+# rather than in the glue-job module because the predicate names other jobs, which must exist first.
 resource "aws_glue_trigger" "upstream_succeeded" {
   for_each = { for name, job in var.jobs : name => job if length(job.depends_on) > 0 }
 
-  name              = "${local.jobs[each.key].aws_name}-on-upstream"
+  name              = try(each.value.adopted.upstream_trigger, null) != null ? each.value.adopted.upstream_trigger : "${local.jobs[each.key].aws_name}-on-upstream"
+  workflow_name     = aws_glue_workflow.this[local.job_workflow[each.key]].name
   type              = "CONDITIONAL"
   enabled           = true
   start_on_creation = true
@@ -195,4 +306,65 @@ resource "aws_glue_trigger" "upstream_succeeded" {
   actions {
     job_name = module.glue_job[each.key].name
   }
+}
+
+################################################################################
+# Alerts: a failed, timed-out, errored or stopped run of any job of the environment
+################################################################################
+
+resource "aws_sns_topic" "alerts" {
+  name              = "${var.name_prefix}-job-alerts"
+  kms_master_key_id = module.data_lake.kms_key_arn
+}
+
+resource "aws_cloudwatch_event_rule" "job_failures" {
+  name        = "${var.name_prefix}-job-failures"
+  description = "Glue job runs of ${var.name_prefix} that FAILED, TIMED OUT, ERRORED or were STOPPED"
+
+  # The environment's jobs by name (a prefix match while there are none yet).
+  event_pattern = replace(jsonencode({
+    source        = ["aws.glue"]
+    "detail-type" = ["Glue Job State Change"]
+    detail = {
+      state   = ["FAILED", "TIMEOUT", "ERROR", "STOPPED"]
+      jobName = ["JOB_NAMES"]
+    }
+  }), "[\"JOB_NAMES\"]", length(var.jobs) > 0 ? jsonencode([for name in sort(keys(var.jobs)) : local.jobs[name].aws_name]) : jsonencode([{ prefix = "${var.name_prefix}-" }]))
+}
+
+resource "aws_cloudwatch_event_target" "job_failures" {
+  rule = aws_cloudwatch_event_rule.job_failures.name
+  arn  = aws_sns_topic.alerts.arn
+}
+
+data "aws_iam_policy_document" "alerts" {
+  statement {
+    sid       = "EventBridgePublishesJobFailures"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alerts.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.job_failures.arn]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alerts" {
+  arn    = aws_sns_topic.alerts.arn
+  policy = data.aws_iam_policy_document.alerts.json
+}
+
+resource "aws_sns_topic_subscription" "alerts" {
+  for_each = { for sub in var.alert_subscriptions : "${sub.protocol}:${sub.endpoint}" => sub }
+
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
 }

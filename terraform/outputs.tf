@@ -8,6 +8,7 @@ output "jobs" {
       log_group_names          = job.log_group_names
       schedule_trigger         = job.schedule_trigger
       conditional_trigger_name = try(aws_glue_trigger.upstream_succeeded[name].name, null)
+      workflow_name            = try(aws_glue_workflow.this[local.job_workflow[name]].name, null)
     }
   }
 }
@@ -30,4 +31,26 @@ output "security_configuration" {
 output "catalog_database" {
   description = "Name of the Glue Data Catalog database for the curated outputs."
   value       = module.data_lake.catalog_database.name
+}
+
+output "job_role_arns" {
+  description = "IAM role of each job, by job name (smoke runs assume it to stage and read back data)."
+  value       = { for name, role in module.job_role : name => role.arn }
+}
+
+output "workflows" {
+  description = "One Glue workflow per job graph, by its first job: name, jobs, root jobs and start trigger (type and name)."
+  value = {
+    for key, w in local.workflows : key => {
+      name          = aws_glue_workflow.this[key].name
+      jobs          = w.jobs
+      roots         = w.roots
+      start_trigger = { name = aws_glue_trigger.workflow_start[key].name, type = aws_glue_trigger.workflow_start[key].type }
+    }
+  }
+}
+
+output "alert_topic_arn" {
+  description = "SNS topic receiving failed, timed-out, errored and stopped job runs (KMS-encrypted)."
+  value       = aws_sns_topic.alerts.arn
 }

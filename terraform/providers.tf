@@ -6,6 +6,9 @@ locals {
 provider "aws" {
   region = var.region
 
+  # A credential for the wrong account fails before anything is planned.
+  allowed_account_ids = [var.account_id]
+
   # Against the emulator: path-style S3 URLs, no credential or IMDS probing. The account id
   # is still requested from (the emulator's) STS so that ARNs carry an account.
   s3_use_path_style           = local.use_emulator
@@ -13,16 +16,21 @@ provider "aws" {
   skip_metadata_api_check     = local.use_emulator
   skip_requesting_account_id  = false
 
+  # null (AWS) = the provider's default; local fails fast when the emulator is gone.
+  max_retries = var.aws_max_retries
+
   dynamic "endpoints" {
     for_each = local.use_emulator ? [var.aws_endpoint_url] : []
 
     content {
-      glue = endpoints.value
-      iam  = endpoints.value
-      kms  = endpoints.value
-      logs = endpoints.value
-      s3   = endpoints.value
-      sts  = endpoints.value
+      cloudwatchevents = endpoints.value
+      glue             = endpoints.value
+      iam              = endpoints.value
+      kms              = endpoints.value
+      logs             = endpoints.value
+      s3               = endpoints.value
+      sns              = endpoints.value
+      sts              = endpoints.value
     }
   }
 

@@ -12,6 +12,16 @@ variable "environment" {
   }
 }
 
+variable "account_id" {
+  description = "The AWS account of the environment; the provider refuses credentials of any other (allowed_account_ids). Locally moto's 123456789012."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "The account_id must be a 12-digit AWS account id."
+  }
+}
+
 variable "region" {
   description = "AWS region of the environment."
   type        = string
@@ -53,6 +63,21 @@ variable "aws_endpoint_url" {
   }
 }
 
+variable "aws_max_retries" {
+  description = <<-EOT
+    How many times the AWS provider tries a failing request (its max_retries); null keeps the provider's
+    default (25, with backoff), right for AWS. local sets a small number so that a stopped emulator fails an
+    apply in seconds instead of minutes of retried connection errors.
+  EOT
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.aws_max_retries == null || try(var.aws_max_retries >= 1 && floor(var.aws_max_retries) == var.aws_max_retries, false)
+    error_message = "The aws_max_retries must be null or a whole number >= 1."
+  }
+}
+
 variable "emulator_gaps" {
   description = <<-EOT
     Features the local emulator (moto) does not implement faithfully; each gap set to true leaves
@@ -64,6 +89,26 @@ variable "emulator_gaps" {
     s3_tls_deny_policy = optional(bool, false)
   })
   default = {}
+}
+
+variable "administrator_arns" {
+  description = "IAM principals that administer the environment's keys (as in bootstrap); the data lake key's administrators are these and the deploy role."
+  type        = list(string)
+  default     = []
+}
+
+variable "alert_subscriptions" {
+  description = "Subscriptions to the topic that receives failed, timed-out, errored and stopped job runs, e.g. [{ protocol = \"email\", endpoint = \"data-oncall@example.com\" }]."
+  type = list(object({
+    protocol = string
+    endpoint = string
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for s in var.alert_subscriptions : contains(["email", "email-json", "https", "sqs", "lambda", "sms"], s.protocol) && length(s.endpoint) > 0])
+    error_message = "Each alert subscription needs a protocol (email, email-json, https, sqs, lambda, sms) and an endpoint."
+  }
 }
 
 variable "log_retention_days" {
@@ -78,7 +123,7 @@ variable "log_retention_days" {
 }
 
 variable "schedules_enabled" {
-  description = "Whether scheduled triggers are active. When false they are created deactivated; conditional triggers stay active so that a chain started by hand still runs."
+  description = "Whether schedules fire. When false a single job's scheduled trigger is created deactivated and a job graph's workflow starts on demand; conditional triggers stay active so that a chain started with start_workflow_run still runs."
   type        = bool
   default     = false
 }
@@ -89,8 +134,8 @@ variable "worker_type_override" {
   default     = null
 
   validation {
-    condition     = var.worker_type_override == null || contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], coalesce(var.worker_type_override, "G.1X"))
-    error_message = "The worker_type_override must be one of G.025X, G.1X, G.2X, G.4X, G.8X, or null."
+    condition     = var.worker_type_override == null || contains(["G.1X", "G.2X", "G.4X", "G.8X"], coalesce(var.worker_type_override, "G.1X"))
+    error_message = "The worker_type_override must be one of G.1X, G.2X, G.4X, G.8X (G.025X is for streaming jobs only), or null."
   }
 }
 
@@ -116,10 +161,10 @@ variable "job_worker_overrides" {
   validation {
     condition = alltrue([
       for o in values(var.job_worker_overrides) :
-      (o.worker_type == null || contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], coalesce(o.worker_type, "G.1X"))) &&
+      (o.worker_type == null || contains(["G.1X", "G.2X", "G.4X", "G.8X"], coalesce(o.worker_type, "G.1X"))) &&
       (o.number_of_workers == null || (coalesce(o.number_of_workers, 2) >= 2 && coalesce(o.number_of_workers, 2) <= 299))
     ])
-    error_message = "Each override needs a valid worker_type (G.025X, G.1X, G.2X, G.4X, G.8X) and number_of_workers from 2 to 299."
+    error_message = "Each override needs a valid worker_type (G.1X, G.2X, G.4X, G.8X; G.025X is for streaming jobs only) and number_of_workers from 2 to 299."
   }
 }
 
@@ -163,6 +208,7 @@ variable "jobs" {
     max_concurrent_runs = number
     bookmarks           = bool
     schedule            = string
+    schedule_enabled    = optional(bool)
     depends_on          = list(string)
     arguments           = map(string)
     inputs = map(object({
@@ -173,6 +219,16 @@ variable "jobs" {
       bucket = string
       prefix = string
     }))
+    # Set for a job taken over from an account by `invoke adopt`: its existing names, and whether
+    # this environment is the one it came from (there, import blocks take it into state).
+    adopted = optional(object({
+      job_name         = string
+      schedule_trigger = optional(string)
+      upstream_trigger = optional(string)
+      import           = bool
+    }))
+    # Tables of the curated catalog database the job creates/updates (opt-in; none by default).
+    catalog_tables = optional(list(string), [])
   }))
   default = {}
 
@@ -182,13 +238,13 @@ variable "jobs" {
   }
 
   validation {
-    condition     = alltrue([for j in values(var.jobs) : contains(["4.0", "5.0"], j.glue_version)])
-    error_message = "Each job's glue_version must be \"4.0\" or \"5.0\"."
+    condition     = alltrue([for j in values(var.jobs) : can(regex("^[0-9]+\\.[0-9]+$", j.glue_version)) && try(tonumber(split(".", j.glue_version)[0]) >= 5, false)])
+    error_message = "Each job's glue_version must be 5.0 or later: Glue 4.0 writes its logs to log groups the job role cannot write."
   }
 
   validation {
-    condition     = alltrue([for j in values(var.jobs) : contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], j.worker_type)])
-    error_message = "Each job's worker_type must be one of G.025X, G.1X, G.2X, G.4X, G.8X."
+    condition     = alltrue([for j in values(var.jobs) : contains(["G.1X", "G.2X", "G.4X", "G.8X"], j.worker_type)])
+    error_message = "Each job's worker_type must be one of G.1X, G.2X, G.4X, G.8X (G.025X is for streaming jobs only)."
   }
 
   validation {
@@ -253,8 +309,9 @@ variable "artifacts" {
   type = object({
     library_key = string
     jobs = map(object({
-      script_key = string
-      module_key = string
+      script_key         = string
+      module_key         = string
+      python_module_keys = optional(list(string), [])
     }))
   })
   default = {
@@ -271,8 +328,9 @@ variable "artifacts" {
     condition = alltrue([
       for name, a in var.artifacts.jobs :
       startswith(a.script_key, "jobs/${name}/") && endswith(a.script_key, ".py") &&
-      startswith(a.module_key, "jobs/${name}/") && endswith(a.module_key, ".zip")
+      startswith(a.module_key, "jobs/${name}/") && endswith(a.module_key, ".zip") &&
+      alltrue([for k in a.python_module_keys : startswith(k, "jobs/${name}/python/") && endswith(k, ".whl")])
     ])
-    error_message = "Each job's script_key (.py) and module_key (.zip) must lie under jobs/<job>/."
+    error_message = "Each job's script_key (.py), module_key (.zip) and python_module_keys (.whl, under python/) must lie under jobs/<job>/."
   }
 }

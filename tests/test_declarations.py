@@ -73,8 +73,10 @@ def test_unknown_upstream_and_cycles_are_rejected(tmp_path):
     make_job(tmp_path, "aaa", VALID.replace('schedule: "cron(0 3 * * ? *)"', "depends_on: [zzz]"))
     with pytest.raises(UserError, match="unknown job 'zzz'; known jobs: aaa"):
         declarations.load_jobs(tmp_path)
-    make_job(tmp_path, "zzz", VALID.replace('schedule: "cron(0 3 * * ? *)"', "depends_on: [aaa]"))
-    with pytest.raises(UserError, match="cycle"):
+    make_job(
+        tmp_path, "zzz", VALID.replace('schedule: "cron(0 3 * * ? *)"', "depends_on: [aaa]").replace("out/", "out2/")
+    )
+    with pytest.raises(UserError, match="cycle aaa -> zzz -> aaa"):
         declarations.load_jobs(tmp_path)
 
 

@@ -28,6 +28,12 @@ def test_run_local_runs_each_sample_job_and_counts_rows(job):
     job_outputs = declarations.load_jobs()[job].outputs
     assert set(counts) == set(job_outputs), result.stdout
     assert all(rows > 0 for rows in counts.values()), result.stdout
+    # Each output's first rows follow as a table: a header of its columns, a rule, at most 5 rows.
+    tables = re.findall(r"^    (\S.*)\n    (-+(?:-\+-+)*)\n((?:    .*\n)+)", result.stdout, re.M)
+    assert len(tables) == len(job_outputs), result.stdout
+    for (_header, _rule, body), rows in zip(tables, counts.values(), strict=True):
+        shown = [line for line in body.splitlines() if not line.strip().startswith("…")]
+        assert len(shown) == min(rows, 5), result.stdout
 
 
 @pytest.mark.slow
@@ -65,7 +71,7 @@ def test_new_job_scaffold_passes_its_own_tests(tmp_path, spark, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     tests = importlib.import_module("widget_counts.tests.test_transforms")
     test_functions = [getattr(tests, n) for n in dir(tests) if n.startswith("test_")]
-    assert len(test_functions) == 2
+    assert len(test_functions) == 3
     for test in test_functions:
         test(spark)
     assert (folder / "main.py").read_text().count("widget_counts.transforms") == 1
@@ -79,6 +85,33 @@ def test_new_job_refuses_bad_or_taken_names(tmp_path):
         scaffold.new_job("taken_name", tmp_path)
 
 
-def test_job_scripts_never_import_awsglue_at_module_level():
+def test_new_job_glue_style_passes_its_own_tests_and_declares_a_bookmarked_source(tmp_path, spark, monkeypatch):
+    folder = scaffold.new_job("glue_counts", tmp_path, style="glue")
+    job = declarations.load_jobs(tmp_path)["glue_counts"]
+    assert job.bookmarks and job.inputs["input_path"].sample == "sample/input/"
+    monkeypatch.syspath_prepend(str(tmp_path))
+    tests = importlib.import_module("glue_counts.tests.test_transforms")
+    test_functions = [getattr(tests, n) for n in dir(tests) if n.startswith("test_")]
+    assert len(test_functions) == 2
+    for test in test_functions:
+        test(spark)
+    main = (folder / "main.py").read_text()
+    assert "from awsglue.context import GlueContext" in main and 'transformation_ctx="source"' in main
+    with pytest.raises(UserError, match="--style 'spark' is not one of runtime, glue"):
+        scaffold.new_job("other_job", tmp_path, style="spark")
+
+
+def test_job_scripts_use_one_style_glue_runtime_or_awsglue_not_both():
+    # Both styles run locally (awsglue from local_glue/); mixing them would open two Glue jobs in one run.
     for script in Path(REPO_ROOT, "jobs").glob("*/*.py"):
-        assert "awsglue" not in script.read_text(), f"{script} imports awsglue; use glue_runtime.job_context"
+        text = script.read_text()
+        assert not ("glue_runtime" in text and "awsglue" in text), f"{script} mixes glue_runtime and awsglue"
+
+
+def test_local_awsglue_is_not_mistaken_for_glue():
+    import awsglue
+
+    from glue_runtime.context import running_on_glue
+
+    assert Path(awsglue.__file__).parent.parent.name == "local_glue"  # tests see the clean-room one
+    assert running_on_glue() is False

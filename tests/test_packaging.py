@@ -86,3 +86,22 @@ def test_terraform_vars_carry_declarations_and_keys(jobs_copy, tmp_path):
     assert tfvars["artifacts"]["jobs"]["customers_clean"]["script_key"] == manifest.jobs["customers_clean"].script.key
     assert tfvars["artifacts"]["library_key"] == manifest.library.key
     assert packaging.Manifest.read(tmp_path / "out" / "manifest.json") == manifest
+
+
+def test_packaging_never_ships_the_local_awsglue(jobs_copy, tmp_path):
+    # local_glue/awsglue must never reach Glue, where it would shadow the real awsglue.
+    from glue_release import scaffold
+    from glue_release.glue_local import LOCAL_GLUE_DIR
+
+    scaffold.new_job("glue_style", jobs_copy, tidy=False, style="glue")  # a job that imports awsglue
+    manifest = build(jobs_copy, tmp_path / "out")
+    local_files = {p.read_bytes() for p in LOCAL_GLUE_DIR.rglob("*.py")}
+    for artifact in manifest.artifacts():
+        data = Path(artifact.path).read_bytes()
+        if artifact.path.endswith(".zip"):
+            archive = zipfile.ZipFile(artifact.path)
+            assert not [n for n in archive.namelist() if "awsglue" in n or "local_glue" in n], artifact.key
+            assert not local_files & {archive.read(n) for n in archive.namelist()}, artifact.key
+        else:
+            assert data not in local_files, artifact.key
+    assert "glue_style" in manifest.jobs

@@ -54,7 +54,7 @@ def test_library_change_is_reported_separately():
 def test_destroying_stateful_resources_is_a_loud_warning_at_the_top():
     text = plan_summary.render(PLAN, "test", "0123456789abcdef")
     warning = text.index("[!CAUTION]")
-    assert warning < text.index("**Resources**")
+    assert warning < text.index("Resources (")
     assert '`replace` `module.data_lake.aws_s3_bucket.this["raw"]`' in text
     assert "`delete` `aws_iam_role.unused`" in text
     assert "aws_cloudwatch_log_group.new`" in text.split("[!CAUTION]")[1].split("**Job code**")[1]

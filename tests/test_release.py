@@ -1,7 +1,8 @@
 """The release tool end to end: real Terraform, the real AWS provider, moto's server as AWS.
 
-One deploy per module (it costs about a minute: S3 lifecycle rules are slow to
-create, on AWS too); the tests after it build on that deployed state.
+The deployed tests build on the test run's one shared deployment (``local_deployment`` in
+conftest.py: a cold deploy costs two S3 lifecycle waits of ~55 s, on AWS too) and leave it
+as they found it. The tool's checks that need no emulator or Terraform are plain unit tests.
 """
 
 from __future__ import annotations
@@ -25,29 +26,23 @@ from glue_release.paths import JOBS_DIR, RUNTIME_DIR
 from glue_release.settings import Settings, load_settings, read_tfvars
 from glue_release.terraform import check_version
 
-pytestmark = pytest.mark.emulator
+needs_emulator = pytest.mark.emulator
 
 
-@pytest.fixture(scope="module")
-def config(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    return {
-        "emulator": {"port": free_port()},
-        "provider_mirror": os.environ.get("INVOKE_PROVIDER_MIRROR"),
-        "build_root": str(tmp_path_factory.mktemp("build")),
-    }
+@pytest.fixture
+def config(local_config: dict) -> dict:
+    return local_config
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def settings(config: dict) -> Settings:
     return commands.settings_for("local", config)
 
 
-@pytest.fixture(scope="module")
-def deployed(config: dict, settings: Settings):
-    run = commands.deploy("local", config, skip_tests=True, smoke=False)
-    yield run
-    assert settings.emulator is not None
-    settings.emulator.down()
+@pytest.fixture
+def deployed(local_deployment):
+    local_deployment.converge()
+    return local_deployment.run
 
 
 def stage(run, name: str) -> tuple[str, str]:
@@ -74,6 +69,7 @@ def edit(path: Path, marker: str) -> None:
     path.write_text(path.read_text() + f"\n# {marker}\n")
 
 
+@needs_emulator
 def test_first_deploy_creates_every_job_from_its_artifacts(deployed, settings):
     assert stage(deployed, "apply")[0] == "ok"
     assert stage(deployed, "bootstrap")[1] == "created state and artifacts buckets"
@@ -82,13 +78,14 @@ def test_first_deploy_creates_every_job_from_its_artifacts(deployed, settings):
     for name, artifacts in manifest.jobs.items():
         job = client.get_job(JobName=f"{settings.name_prefix}-{name}")["Job"]
         assert job["Command"]["ScriptLocation"] == f"s3://{settings.artifacts_bucket}/{artifacts.script.key}"
-        extra = job["DefaultArguments"]["--extra-py-files"].split(",")
+        extra = job["NonOverridableArguments"]["--extra-py-files"].split(",")
         assert f"s3://{settings.artifacts_bucket}/{manifest.library.key}" in extra
         assert f"s3://{settings.artifacts_bucket}/{artifacts.module.key}" in extra
     keys = {o["Key"] for o in s3(settings).list_objects_v2(Bucket=settings.artifacts_bucket)["Contents"]}
     assert {a.key for a in manifest.artifacts()} <= keys
 
 
+@needs_emulator
 def test_noop_redeploy_uploads_and_applies_nothing(deployed, config):
     run = commands.deploy("local", config, skip_tests=True, smoke=False)
     assert stage(run, "upload")[1].startswith("0 uploaded")
@@ -96,6 +93,7 @@ def test_noop_redeploy_uploads_and_applies_nothing(deployed, config):
     assert stage(run, "apply") == ("skipped", "no changes")
 
 
+@needs_emulator
 def test_one_changed_job_uploads_one_artifact_and_plans_only_that_job(deployed, settings, jobs_copy):
     edit(jobs_copy / "revenue_rolling_7d" / "transforms.py", "one changed job")
     manifest = release.package_env(settings, declarations.load_jobs(jobs_copy))
@@ -110,6 +108,7 @@ def test_one_changed_job_uploads_one_artifact_and_plans_only_that_job(deployed, 
     assert "revenue_rolling_7d" in summary and "CAUTION" not in summary
 
 
+@needs_emulator
 def test_stale_plan_is_refused_with_an_explanation(deployed, settings, jobs_copy):
     jobs = declarations.load_jobs(jobs_copy)
     edit(jobs_copy / "customers_clean" / "main.py", "stale plan A")
@@ -129,6 +128,7 @@ def test_stale_plan_is_refused_with_an_explanation(deployed, settings, jobs_copy
     release.apply_env(settings, release.plan_env(settings, manifest).plan_file)
 
 
+@needs_emulator
 def test_second_deploy_fails_on_the_state_lock(deployed, settings, config):
     backend = read_tfvars(settings.backend_config)
     bucket, key = backend["bucket"], backend["key"]
@@ -150,6 +150,7 @@ def test_concurrent_command_in_the_same_checkout_is_refused(settings):
         pass
 
 
+@needs_emulator
 def test_emulator_dying_mid_apply_then_rerun_converges(deployed, settings, config, jobs_copy):
     edit(jobs_copy / "orders_daily_revenue" / "transforms.py", "interrupted apply")
     manifest = release.package_env(settings, declarations.load_jobs(jobs_copy))
@@ -170,6 +171,7 @@ def test_emulator_dying_mid_apply_then_rerun_converges(deployed, settings, confi
     assert stage(again, "apply") == ("skipped", "no changes")
 
 
+@needs_emulator
 @pytest.mark.slow
 def test_broken_job_fails_deploy_at_the_smoke_stage_with_its_error(deployed, config, jobs_copy, capsys):
     transforms = jobs_copy / "revenue_rolling_7d" / "transforms.py"
@@ -190,6 +192,7 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(command, cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
 
 
+@needs_emulator
 def test_rollback_points_jobs_back_at_an_earlier_commits_artifacts(deployed, settings, config, tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(JOBS_DIR, repo / "jobs", ignore=shutil.ignore_patterns("__pycache__"))
@@ -238,6 +241,7 @@ def test_missing_credentials_is_one_line_before_any_work(tmp_path, monkeypatch):
     assert not (tmp_path / "test" / "manifest.json").exists()
 
 
+@needs_emulator
 def test_account_guard_refuses_other_accounts_credentials(tmp_path):
     emulator = Emulator(port=free_port(), state_dir=tmp_path / "emulator")
     emulator.up()
@@ -264,12 +268,13 @@ def test_taken_emulator_port_is_named(tmp_path):
             Emulator(port=port, state_dir=tmp_path).up()
 
 
+@pytest.mark.terraform
 def test_terraform_missing_or_too_old_is_one_clear_line(tmp_path, monkeypatch):
     old = tmp_path / "terraform-old"
-    old.write_text('#!/bin/sh\necho \'{"terraform_version": "1.5.7"}\'\n')
+    old.write_text('#!/bin/sh\necho \'{"terraform_version": "1.10.5"}\'\n')
     old.chmod(old.stat().st_mode | stat.S_IEXEC)
-    with pytest.raises(UserError, match=r"Terraform 1\.5\.7 at .* is too old; this project needs >= 1\.6"):
+    with pytest.raises(UserError, match=r"Terraform 1\.10\.5 at .* is too old; this project needs >= 1\.11"):
         check_version(str(old))
-    with pytest.raises(UserError, match=r"not found on PATH; install Terraform >= 1\.6"):
+    with pytest.raises(UserError, match=r"not found on PATH; install Terraform >= 1\.11"):
         check_version(str(tmp_path / "no-terraform"))
-    assert check_version() >= (1, 6)
+    assert check_version() >= (1, 11)

@@ -82,7 +82,11 @@ def test_full_section_parses(tmp_path):
 @pytest.mark.parametrize(
     ("smoke", "field", "problem"),
     [
-        ({"chekcs": {}}, "smoke.chekcs", "unknown field; known: arguments, check, checks, inputs"),
+        (
+            {"chekcs": {}},
+            "smoke.chekcs",
+            "unknown field (did you mean 'checks'?); known fields are arguments, check, checks, inputs",
+        ),
         ({"checks": {"output_path": {"min_rows": "x"}}}, "smoke.checks.output_path.min_rows", "must be a whole number"),
         (
             {"checks": {"output_path": {"min_rows": True}}},

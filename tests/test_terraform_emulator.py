@@ -1,13 +1,13 @@
-"""Terraform against the local emulator: bootstrap, then the root module with example jobs.
+"""Terraform against the local emulator: the root module with example jobs.
 
-Applies `terraform/bootstrap` and then `terraform/` (S3 backend in the emulator) with
+Starts from the test run's shared deployment (``local_deployment`` in conftest.py: bootstrap and
+root module applied by the release tool, S3 backend in the emulator) and applies `terraform/` with
 environments/local.tfvars and a release var file of three jobs shaped as in docs/architecture.md
-(scheduled, conditional on the first, on demand), checks the deployed jobs with boto3, and checks
-that a second plan is empty and that a new script key changes exactly that job. Terraform runs as a
-subprocess with its own data directories and a CLI config made from INVOKE_PROVIDER_MIRROR.
-
-Slow (each S3 lifecycle configuration takes ~55 s to settle; they are created in parallel), so it
-builds everything once per module and is marked `emulator`.
+(scheduled, conditional on the first, on demand; bookmarks; a worker type local caps). That apply
+changes only the Glue side, so it waits on no S3 lifecycle rule (each costs ~55 s to create: the
+provider's floor). Then it checks the deployed jobs with boto3, that a second plan is empty and that
+a new script key changes exactly that job. Terraform runs as a subprocess, in the tool's data
+directory and with the tool's environment (CLI config from INVOKE_PROVIDER_MIRROR, emulator endpoint).
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from glue_release.emulator import Emulator
+from glue_release import release
 from glue_release.iam import admin
-from glue_release.terraform import cli_config
 
 boto3 = pytest.importorskip("boto3")
 
@@ -116,8 +115,10 @@ class Endpoint:
 
 
 @pytest.fixture(scope="module")
-def endpoint(emulator: Emulator) -> Endpoint:
-    """The session's emulator (tests/conftest.py), as Terraform and boto3 reach it."""
+def endpoint(local_deployment) -> Endpoint:
+    """The shared deployment's emulator (tests/conftest.py), as Terraform and boto3 reach it."""
+    local_deployment.converge()
+    emulator = local_deployment.settings.emulator
     return Endpoint(emulator.endpoint, emulator.cert, emulator.aws_env(REGION))
 
 
@@ -145,9 +146,9 @@ class Tf:
         return result
 
 
-def backend_bucket(backend_file: Path) -> str:
-    match = re.search(r'^\s*bucket\s*=\s*"([^"]+)"', backend_file.read_text(), re.MULTILINE)
-    assert match, f"no bucket in {backend_file}"
+def backend_value(backend_file: Path, name: str) -> str:
+    match = re.search(rf'^\s*{name}\s*=\s*"([^"]+)"', backend_file.read_text(), re.MULTILINE)
+    assert match, f"no {name} in {backend_file}"
     return match[1]
 
 
@@ -170,36 +171,21 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def deployment(endpoint: Endpoint, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+def deployment(endpoint: Endpoint, local_deployment, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    settings = local_deployment.settings
     tmp = tmp_path_factory.mktemp("terraform-emulator")
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
-    base_env.update(
-        endpoint.env,
-        **cli_config(os.environ.get("INVOKE_PROVIDER_MIRROR"), tmp / "terraform.rc", tmp / "plugin-cache"),
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
+    env.update(
+        release.terraform_env(settings),
         TF_IN_AUTOMATION="1",
+        TF_DATA_DIR=str(settings.build_dir / "terraform-data"),  # initialised by the deploy
     )
-    tfvars = ENVIRONMENTS / "local.tfvars"
-    backend = ENVIRONMENTS / "local.s3.tfbackend"
-    endpoint_var = f"aws_endpoint_url={endpoint.url}"
-
-    bootstrap = Tf(TERRAFORM / "bootstrap", {**base_env, "TF_DATA_DIR": str(tmp / "bootstrap-data")})
-    bootstrap("init", "-input=false", "-lockfile=readonly", f"-backend-config=path={tmp / 'bootstrap.tfstate'}")
-    bootstrap(
-        "apply",
-        "-input=false",
-        "-auto-approve",
-        "-compact-warnings",
-        f"-var-file={tfvars}",
-        f"-var=state_bucket_name={backend_bucket(backend)}",
-        f"-var={endpoint_var}",
-    )
-
-    release = tmp / "release.tfvars.json"
-    release.write_text(json.dumps({"jobs": JOBS, "artifacts": artifacts(HASHES)}, indent=2))
-    root = Tf(TERRAFORM, {**base_env, "TF_DATA_DIR": str(tmp / "root-data")})
-    root("init", "-input=false", "-lockfile=readonly", f"-backend-config={backend}")
-    var_args = [f"-var-file={tfvars}", f"-var={endpoint_var}"]
-    root("apply", "-input=false", "-auto-approve", *var_args, f"-var-file={release}")
+    release_file = tmp / "release.tfvars.json"
+    release_file.write_text(json.dumps({"jobs": JOBS, "artifacts": artifacts(HASHES)}, indent=2))
+    root = Tf(TERRAFORM, env)
+    var_args = [f"-var-file={ENVIRONMENTS / 'local.tfvars'}", f"-var=aws_endpoint_url={endpoint.url}"]
+    local_deployment.changed()  # these example jobs replace the checked-in ones
+    root("apply", "-input=false", "-auto-approve", *var_args, f"-var-file={release_file}")
     return Deployment(root, var_args, tmp, endpoint)
 
 
@@ -224,6 +210,9 @@ def test_job_definition(deployment: Deployment, name: str) -> None:
     assert deployed["SecurityConfiguration"] == f"{NAME_PREFIX}-jobs"
     # local.tfvars forces G.1X and caps the workers at 2.
     assert (deployed["WorkerType"], deployed["NumberOfWorkers"]) == ("G.1X", 2)
+    platform = deployed["NonOverridableArguments"]
+    assert "--extra-py-files" not in args, "platform arguments are non-overridable, not defaults"
+    args = {**args, **platform}
     assert args["--extra-py-files"] == (
         f"s3://{ARTIFACTS_BUCKET}/lib/5e1f/glue_runtime.zip,"
         f"s3://{ARTIFACTS_BUCKET}/jobs/{name}/{HASHES[name]}/{name}.zip"
@@ -247,25 +236,38 @@ def test_security_configuration(deployment: Deployment) -> None:
     assert encryption["JobBookmarksEncryption"]["JobBookmarksEncryptionMode"] == "CSE-KMS"
 
 
-def test_triggers(deployment: Deployment) -> None:
+def test_job_graph_is_one_workflow(deployment: Deployment) -> None:
+    """customers_clean -> orders_daily_revenue run in one workflow; revenue_rolling_7d stands alone."""
     glue = deployment.client("glue")
+    workflow = f"{aws_name('customers_clean')}-chain"
+    assert glue.list_workflows()["Workflows"] == [workflow]
     triggers = {t["Name"]: t for t in glue.get_triggers()["Triggers"]}
 
-    scheduled = triggers[f"{aws_name('customers_clean')}-schedule"]
-    assert scheduled["Type"] == "SCHEDULED"
-    assert scheduled["Schedule"] == "cron(0 3 * * ? *)"
-    assert scheduled["Actions"] == [{"JobName": aws_name("customers_clean")}]
-    assert scheduled["State"] != "ACTIVATED", "local.tfvars disables schedules"
+    start = triggers[f"{workflow}-start"]
+    assert start["WorkflowName"] == workflow
+    assert start["Type"] == "ON_DEMAND", "local.tfvars disables schedules: the workflow starts on demand"
+    assert start["Actions"] == [{"JobName": aws_name("customers_clean")}]
 
     conditional = triggers[f"{aws_name('orders_daily_revenue')}-on-upstream"]
+    assert conditional["WorkflowName"] == workflow
     assert conditional["Type"] == "CONDITIONAL"
-    assert conditional["State"] == "ACTIVATED"
     assert conditional["Actions"] == [{"JobName": aws_name("orders_daily_revenue")}]
     assert conditional["Predicate"]["Conditions"] == [
         {"LogicalOperator": "EQUALS", "JobName": aws_name("customers_clean"), "State": "SUCCEEDED"}
     ]
 
     assert not any(aws_name("revenue_rolling_7d") in t for t in triggers), "an on-demand job has no trigger"
+    assert f"{aws_name('customers_clean')}-schedule" not in triggers, "a chained job starts through its workflow"
+
+
+def test_state_is_stored_with_the_tfstate_key(deployment: Deployment) -> None:
+    backend = ENVIRONMENTS / "local.s3.tfbackend"
+    head = deployment.client("s3").head_object(
+        Bucket=backend_value(backend, "bucket"), Key=backend_value(backend, "key")
+    )
+    # The backend must name the tfstate key: with `encrypt` alone it would send AES256.
+    assert head["ServerSideEncryption"] == "aws:kms"
+    assert head["SSEKMSKeyId"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/{NAME_PREFIX}-tfstate"
 
 
 def test_role_policy_is_scoped(deployment: Deployment) -> None:
@@ -274,8 +276,9 @@ def test_role_policy_is_scoped(deployment: Deployment) -> None:
     document = iam.get_role_policy(RoleName=name, PolicyName="glue-job")["PolicyDocument"]
     statements = {s["Sid"]: s for s in document["Statement"]}
     writes = statements["WriteData"]["Resource"]
-    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/daily_revenue*" in writes
-    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/_smoke/daily_revenue*" in writes
+    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/daily_revenue/*" in writes
+    assert f"arn:aws:s3:::{NAME_PREFIX}-{ACCOUNT}-curated/_smoke/daily_revenue/*" in writes
+    assert not any(r.endswith("daily_revenue*") for r in writes), "grants are exact prefixes"
     assert not any(f"{NAME_PREFIX}-{ACCOUNT}-raw/" in r for r in writes), "inputs must not be writable"
     assert not any("customers_clean" in r for r in writes), "inputs must not be writable"
     for statement in document["Statement"]:
@@ -292,8 +295,10 @@ def test_log_groups(deployment: Deployment) -> None:
 
 
 def test_second_plan_is_empty(deployment: Deployment) -> None:
-    release = deployment.tmp / "release.tfvars.json"
-    result = deployment.root("plan", "-input=false", "-detailed-exitcode", *deployment.var_args, f"-var-file={release}")
+    release_vars = deployment.tmp / "release.tfvars.json"
+    result = deployment.root(
+        "plan", "-input=false", "-detailed-exitcode", *deployment.var_args, f"-var-file={release_vars}"
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -321,10 +326,8 @@ def test_new_script_key_changes_only_that_job(deployment: Deployment) -> None:
 # The emulator enforces IAM (tests/conftest.py starts it as the tool does); Terraform ran as its admin.
 
 
-def bootstrap_outputs(deployment: Deployment) -> dict[str, object]:
-    env = {**deployment.root.env, "TF_DATA_DIR": str(deployment.tmp / "bootstrap-data")}
-    shown = Tf(TERRAFORM / "bootstrap", env)("output", "-json").stdout
-    return {name: value["value"] for name, value in json.loads(shown or "{}").items()}
+def bootstrap_outputs(local_deployment) -> dict[str, object]:
+    return release.bootstrap_terraform(local_deployment.settings).outputs()
 
 
 def signed_as(deployment: Deployment, service: str, credentials: dict[str, str]):  # a boto3 client
@@ -365,10 +368,11 @@ def denied(call) -> bool:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def job_s3(deployment: Deployment, emulator: Emulator):  # type: ignore[no-untyped-def]
+def job_s3(deployment: Deployment, local_deployment):  # type: ignore[no-untyped-def]
     """revenue_rolling_7d's role, from its deployed Glue job, assumed as Glue assumes it."""
     role = deployment.client("glue").get_job(JobName=aws_name("revenue_rolling_7d"))["Job"]["Role"]
-    return signed_as(deployment, "s3", assume(deployment, role, admin.ensure(emulator).glue))
+    glue = admin.ensure(local_deployment.settings.emulator).glue
+    return signed_as(deployment, "s3", assume(deployment, role, glue))
 
 
 CURATED = f"{NAME_PREFIX}-{ACCOUNT}-curated"
@@ -383,25 +387,20 @@ def test_job_role_reads_its_input_and_is_denied_another_jobs_output(deployment: 
     assert denied(lambda: job_s3.put_object(Bucket=CURATED, Key="_smoke/daily_revenue/x", Body=b"x"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grants are '<prefix>*' until issue 9's exact prefixes ('dir', 'dir/*') land: remove this mark then",
-)
 def test_job_role_is_denied_a_sibling_of_its_input(deployment: Deployment, job_s3) -> None:
     key = "_smoke/daily_revenue_rejects/part-0.json"
     deployment.client("s3").put_object(Bucket=CURATED, Key=key, Body=b"{}")
     assert denied(lambda: job_s3.get_object(Bucket=CURATED, Key=key))
 
 
-def release_role(deployment: Deployment, output: str) -> str:
-    arn = bootstrap_outputs(deployment).get(output)
-    if not arn:
-        pytest.skip(f"terraform/bootstrap has no {output} output yet (issue 9: deploy and plan roles as code)")
+def release_role(local_deployment, output: str) -> str:
+    arn = bootstrap_outputs(local_deployment).get(output)
+    assert arn, f"terraform/bootstrap has no {output} output"
     return str(arn)
 
 
-def test_deploy_role_cannot_change_its_own_policies_or_its_boundary(deployment: Deployment) -> None:
-    arn = release_role(deployment, "deploy_role_arn")
+def test_deploy_role_cannot_change_its_own_policies_or_its_boundary(deployment: Deployment, local_deployment) -> None:
+    arn = release_role(local_deployment, "deploy_role_arn")
     name = arn.rsplit("/", 1)[-1]
     iam = signed_as(deployment, "iam", assume(deployment, arn))
     boundary = deployment.client("iam").get_role(RoleName=name)["Role"].get("PermissionsBoundary", {})
@@ -427,22 +426,21 @@ def test_deploy_role_cannot_change_its_own_policies_or_its_boundary(deployment: 
     assert not allowed, f"the deploy role may change itself: {allowed}"
 
 
-def test_plan_role_plans_but_cannot_write_state_nor_take_the_lock(deployment: Deployment) -> None:
-    credentials = assume(deployment, release_role(deployment, "plan_role_arn"))
+def test_plan_role_plans_but_cannot_write_state_nor_take_the_lock(deployment: Deployment, local_deployment) -> None:
+    credentials = assume(deployment, release_role(local_deployment, "plan_role_arn"))
     env = {
         **deployment.root.env,
         "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
         "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
         "AWS_SESSION_TOKEN": credentials["SessionToken"],
     }
-    release = deployment.tmp / "release.tfvars.json"
+    release_vars = deployment.tmp / "release.tfvars.json"
     plan = Tf(TERRAFORM, env)
-    plan("plan", "-input=false", "-lock=false", *deployment.var_args, f"-var-file={release}", ok=(0, 2))
-    locked = plan("plan", "-input=false", *deployment.var_args, f"-var-file={release}", ok=(1,))
+    plan("plan", "-input=false", "-lock=false", *deployment.var_args, f"-var-file={release_vars}", ok=(0, 2))
+    locked = plan("plan", "-input=false", *deployment.var_args, f"-var-file={release_vars}", ok=(1,))
     assert "lock" in locked.stderr.lower(), locked.stderr
     s3 = signed_as(deployment, "s3", credentials)
-    state = backend_bucket(ENVIRONMENTS / "local.s3.tfbackend")
-    key = re.search(r'^\s*key\s*=\s*"([^"]+)"', (ENVIRONMENTS / "local.s3.tfbackend").read_text(), re.MULTILINE)
-    assert key
-    assert denied(lambda: s3.put_object(Bucket=state, Key=key[1], Body=b"{}"))
-    assert denied(lambda: s3.put_object(Bucket=state, Key=f"{key[1]}.tflock", Body=b"{}"))
+    state = backend_value(ENVIRONMENTS / "local.s3.tfbackend", "bucket")
+    key = backend_value(ENVIRONMENTS / "local.s3.tfbackend", "key")
+    assert denied(lambda: s3.put_object(Bucket=state, Key=key, Body=b"{}"))
+    assert denied(lambda: s3.put_object(Bucket=state, Key=f"{key}.tflock", Body=b"{}"))

@@ -1,4 +1,9 @@
-"""Uploads against the emulator's S3: skip what is there, refuse to overwrite, never leave partial objects."""
+"""Uploads: skip what is there, refuse to overwrite, never leave partial objects, survive a lost race.
+
+Only S3's answers matter here (HEAD, conditional PUT with a checksum, 412), so the tests use
+moto in-process (``mock_aws``) rather than the emulator server; the end-to-end deploy tests
+upload through the server.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,19 @@ from pathlib import Path
 
 import boto3
 import pytest
+from moto import mock_aws
 
 from glue_release import declarations, packaging, upload
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR
 
-pytestmark = pytest.mark.emulator
-
 
 @pytest.fixture
-def s3(emulator):
-    return boto3.client(
-        "s3",
-        endpoint_url=emulator.endpoint,
-        verify=str(emulator.cert),
-        aws_access_key_id=emulator.admin_credentials()[0],  # IAM is enforced: the admin's keys
-        aws_secret_access_key=emulator.admin_credentials()[1],
-        region_name="us-east-1",
-    )
+def s3(monkeypatch):
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    with mock_aws():
+        yield boto3.client("s3", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
 
 
 @pytest.fixture
@@ -87,3 +87,34 @@ def test_interrupted_upload_leaves_no_object(s3, bucket, manifest, monkeypatch):
     assert upload.remote_sha256(s3, bucket, artifact.key) is None
     monkeypatch.undo()
     assert upload.upload_artifact(s3, bucket, artifact)  # the rerun converges
+
+
+def race(s3, monkeypatch, body: bytes | None):
+    """Another upload writes the key between our HEAD and our conditional PUT (``body`` None: the same bytes)."""
+    original_put = s3.put_object
+
+    def put_after_a_competitor(**kwargs):
+        theirs = dict(kwargs)
+        if body is not None:
+            theirs.update(Body=body, ChecksumSHA256=None, Metadata={})
+        theirs.pop("IfNoneMatch", None)
+        original_put(**{k: v for k, v in theirs.items() if v is not None})
+        monkeypatch.setattr(s3, "put_object", original_put)
+        return original_put(**kwargs)
+
+    monkeypatch.setattr(s3, "put_object", put_after_a_competitor)
+
+
+def test_losing_the_race_to_an_identical_upload_counts_as_present(s3, bucket, manifest, monkeypatch):
+    artifact = manifest.library
+    race(s3, monkeypatch, body=None)
+    assert upload.upload_artifact(s3, bucket, artifact) is False  # our PUT got 412; theirs holds our bytes
+    assert s3.get_object(Bucket=bucket, Key=artifact.key)["Body"].read() == Path(artifact.path).read_bytes()
+
+
+def test_losing_the_race_to_other_bytes_is_an_error_and_keeps_theirs(s3, bucket, manifest, monkeypatch):
+    artifact = manifest.library
+    race(s3, monkeypatch, body=b"someone else's zip")
+    with pytest.raises(UserError, match="exists with different content"):
+        upload.upload_artifact(s3, bucket, artifact)
+    assert s3.get_object(Bucket=bucket, Key=artifact.key)["Body"].read() == b"someone else's zip"

@@ -6,14 +6,22 @@ about infrastructure: it reads files the invoke tasks wrote and talks to the Git
 
   plan-comment  --env test=DIR --env prod=DIR
       DIR holds plan.md and plan.txt (written by `invoke plan`). Creates or updates ONE comment on
-      the pull request, found by PLAN_MARKER. The full plan text goes in a collapsed <details>; when
-      the comment would exceed GitHub's 65536-character limit the comment keeps only the summaries
-      and the full text goes to the job summary ($GITHUB_STEP_SUMMARY) instead.
+      the pull request: the one written by github-actions[bot] that carries PLAN_MARKER (a comment
+      anyone else wrote is never touched, marker or not). The full plan text goes in a collapsed
+      <details>; when the comment would exceed GitHub's 65536-character limit the comment keeps only
+      the summaries and the full text goes to the job summary ($GITHUB_STEP_SUMMARY) instead.
+
+  plan-summary  --env prod=DIR
+      The same sections (summary and full plan text) to the job summary only: what a reviewer reads
+      before approving an apply.
 
   drift-issue   --env test=DIR --env prod=DIR
-      DIR holds drift.md (written by `invoke drift`) and `status` (drift | clean). Drift opens or
-      updates ONE issue per environment, found by a marker in its body; clean closes it. An
-      environment whose DIR is missing (its drift check errored) is left alone: that job failed.
+      DIR holds drift.md (written by `invoke drift`), pending.md (changes not yet deployed: not drift)
+      and `status` (drift | clean). Drift opens or updates ONE issue per environment; clean closes
+      it. The bot's issue is one opened by github-actions[bot], labelled DRIFT_LABEL, with the
+      environment's marker: all three, so it never edits or closes anyone else's issue. Undeployed
+      changes go to the job summary, never to the issue. An environment whose DIR is missing (its
+      drift check errored) is left alone: that job failed.
 
 Environment: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID,
 GITHUB_STEP_SUMMARY; plan-comment also PR_NUMBER and HEAD_SHA.
@@ -34,6 +42,9 @@ from pathlib import Path
 
 PLAN_MARKER = "<!-- glue-release-plan -->"
 DRIFT_MARKER = "<!-- glue-release-drift:{env} -->"
+# What the workflows' GITHUB_TOKEN posts as. A marker alone proves nothing: anyone can paste it.
+BOT_LOGIN = "github-actions[bot]"
+DRIFT_LABEL = "terraform-drift"
 # GitHub rejects comment and issue bodies over 65536 characters; keep a margin for the API's own
 # counting (it counts what it stores, which can differ slightly from Python's len()).
 BODY_LIMIT = 65_000
@@ -143,9 +154,13 @@ def build_plan_comment(envs: list[tuple[str, Path]], head_sha: str, run_url: str
     return compact, summary, False
 
 
+def by_bot(item: dict) -> bool:
+    return (item.get("user") or {}).get("login") == BOT_LOGIN
+
+
 def find_marked_comment(api: Api, repo: str, number: int, marker: str) -> dict | None:
     for comment in paginate(api, f"/repos/{repo}/issues/{number}/comments"):
-        if marker in (comment.get("body") or ""):
+        if by_bot(comment) and marker in (comment.get("body") or ""):
             return comment
     return None
 
@@ -192,8 +207,10 @@ def build_drift_body(env: str, report: str, run_url: str) -> str:
 
 def find_drift_issue(api: Api, repo: str, env: str) -> dict | None:
     marker = DRIFT_MARKER.format(env=env)
-    for issue in paginate(api, f"/repos/{repo}/issues", params={"state": "open"}):
-        if "pull_request" not in issue and marker in (issue.get("body") or ""):
+    params = {"state": "open", "labels": DRIFT_LABEL, "creator": BOT_LOGIN}
+    for issue in paginate(api, f"/repos/{repo}/issues", params=params):
+        labelled = DRIFT_LABEL in {label.get("name") for label in issue.get("labels") or []}
+        if "pull_request" not in issue and by_bot(issue) and labelled and marker in (issue.get("body") or ""):
             return issue
     return None
 
@@ -203,7 +220,9 @@ def sync_drift_issue(api: Api, repo: str, env: str, status: str, report: str, ru
     if status == "drift":
         body = build_drift_body(env, report, run_url)
         if issue is None:
-            created = api("POST", f"/repos/{repo}/issues", body={"title": drift_title(env), "body": body})
+            created = api(
+                "POST", f"/repos/{repo}/issues", body={"title": drift_title(env), "body": body, "labels": [DRIFT_LABEL]}
+            )
             return f"opened #{created['number']}" if isinstance(created, dict) else "opened"
         api("PATCH", f"/repos/{repo}/issues/{issue['number']}", body={"body": body})
         return f"updated #{issue['number']}"
@@ -238,7 +257,7 @@ def run_url() -> str:
 def main(argv: list[str] | None = None, api: Api = github_api) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("plan-comment", "drift-issue"):
+    for name in ("plan-comment", "plan-summary", "drift-issue"):
         command = commands.add_parser(name)
         command.add_argument("--env", dest="envs", action="append", type=env_dir, required=True, metavar="NAME=DIR")
     args = parser.parse_args(argv)
@@ -250,6 +269,9 @@ def main(argv: list[str] | None = None, api: Api = github_api) -> int:
         outcome = upsert_plan_comment(api, repo, int(os.environ["PR_NUMBER"]), body)
         print(f"plan comment {outcome} ({len(body)} characters; full plan text in comment: {fitted})")
         return 0
+    if args.command == "plan-summary":
+        write_step_summary("\n\n".join(plan_sections(args.envs, run_url(), full=True)) + "\n")
+        return 0
 
     for env, folder in args.envs:
         status = read(folder / "status")
@@ -259,6 +281,9 @@ def main(argv: list[str] | None = None, api: Api = github_api) -> int:
         report = read(folder / "drift.md") or "(the drift report is empty)"
         if status == "drift":
             write_step_summary(f"## Drift in {env}\n\n{report}\n\n")
+        pending = read(folder / "pending.md")
+        if pending:
+            write_step_summary(f"## Not yet deployed to {env} (not drift)\n\n{pending}\n\n")
         print(f"{env}: {sync_drift_issue(api, repo, env, status, report, run_url())}")
     return 0
 

@@ -49,11 +49,11 @@ def release_role_arn(settings: Settings, purpose: str) -> str | None:
         return None
     key = str(settings.build_dir.resolve())
     if key not in _bootstrap_outputs:
-        state = settings.build_dir / "bootstrap.tfstate"
-        if not state.exists():
-            return None  # bootstrap has not run: nothing to assume yet
-        from glue_release import release
+        from glue_release import aws, bootstrap_state, release
 
+        s3 = aws.client(settings, "s3")
+        if not bootstrap_state.remote_state_exists(s3, release.state_bucket(settings), settings.env):
+            return None  # bootstrap has not run (or not finished its first apply): nothing to assume yet
         _bootstrap_outputs[key] = release.bootstrap_terraform(settings).outputs()
     value = _bootstrap_outputs[key].get(ROLE_OUTPUTS[purpose])
     return value if isinstance(value, str) and value else None

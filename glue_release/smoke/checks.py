@@ -1,4 +1,5 @@
-"""Checks on what a smoke run wrote: data present, row bounds, columns and types, the job's own check.
+"""Checks on what a smoke run wrote: data present, row bounds (absolute, or relative to an input's sample),
+columns and types, the job's own check.
 
 Outputs are read from a local copy of the ``_smoke/`` prefix with one Spark
 session in this process, shared by every job of the run (threads may share a
@@ -17,7 +18,7 @@ from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 
-from glue_release.script_runner import read_output
+from glue_release.script_runner import data_format, read_output
 from glue_release.smoke.spec import OutputCheck, SmokeSpec
 from glue_release.spark import local_session
 
@@ -50,6 +51,19 @@ def spark_session() -> SparkSession:
         return local_session("smoke-checks")
 
 
+def sample_rows(spark: SparkSession, path: Path) -> int:
+    """Rows in a sample as a job reads it: JSON lines (a malformed line is a row), CSV without its header, Parquet."""
+    suffix = path.suffix.lower()
+    if path.is_file() and suffix in (".json", ".jsonl", ".ndjson"):
+        return spark.read.json(str(path)).count()
+    if path.is_file() and suffix == ".csv":
+        return spark.read.option("header", True).csv(str(path)).count()
+    if path.is_file():
+        return spark.read.format(suffix.lstrip(".") or "parquet").load(str(path)).count()
+    frame = read_output(spark, path) if data_format(path) else None
+    return 0 if frame is None else frame.count()
+
+
 def check_outputs(spec: SmokeSpec, outputs: dict[str, OutputFacts]) -> CheckResult:
     result = CheckResult()
     frames: dict[str, DataFrame] = {}
@@ -63,6 +77,9 @@ def check_outputs(spec: SmokeSpec, outputs: dict[str, OutputFacts]) -> CheckResu
         if frame is not None:
             frames[name] = frame
         _check_one(name, check, facts, frame, result)
+        if check.max_ratio_of is not None:
+            spark = spark or spark_session()
+            _check_ratio(name, check.max_ratio_of, spec, facts, result.rows.get(name) or 0, spark, result)
     if spec.check_module is not None:
         result.total += 1
         problems = run_check_module(spec.check_module, frames)
@@ -104,6 +121,27 @@ def _check_one(name: str, check: OutputCheck, facts: OutputFacts, frame: DataFra
             result.problems.append(f"{name}: column {column} is {actual[column]}, expected {kind}")
         else:
             result.passed += 1
+
+
+def _check_ratio(
+    name: str,
+    ratio_of: tuple[str, float],
+    spec: SmokeSpec,
+    facts: OutputFacts,
+    rows: int,
+    spark: SparkSession,
+    result: CheckResult,
+) -> None:
+    """``max_ratio_of``: e.g. rejects may be at most a fraction of the rows the job was fed."""
+    arg, ratio = ratio_of
+    fed = sample_rows(spark, spec.samples[arg])
+    if rows <= ratio * fed:
+        result.passed += 1
+    else:
+        result.problems.append(
+            f"{name}: {rows} rows at {facts.uri}, more than {ratio:g} x the {fed} rows of input {arg}'s sample "
+            f"(smoke.checks.{name}.max_ratio_of)"
+        )
 
 
 def run_check_module(path: Path, frames: dict[str, DataFrame]) -> list[str]:

@@ -43,7 +43,11 @@ class DeployedJob:
             job=job,
             glue_name=definition["Name"],
             script_location=definition.get("Command", {}).get("ScriptLocation", ""),
-            default_arguments=dict(definition.get("DefaultArguments") or {}),
+            # The platform's arguments (code, logs) are non-overridable; a run sees both.
+            default_arguments={
+                **(definition.get("DefaultArguments") or {}),
+                **(definition.get("NonOverridableArguments") or {}),
+            },
             glue_version=definition.get("GlueVersion"),
             role=definition.get("Role", ""),
         )

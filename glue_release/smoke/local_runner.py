@@ -19,7 +19,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from glue_release.local_run import run_script
+from glue_release.glue_local import CONFIG_ENV, LOCAL_GLUE_DIR, runtimes
+from glue_release.glue_local.smoke import smoke_settings
+from glue_release.local_run import python_modules_path, run_script
 from glue_release.smoke import s3io
 from glue_release.smoke.deployed import DeployedJob
 from glue_release.smoke.glue_runs import GlueRuns, JobRun
@@ -67,19 +69,23 @@ class LocalRunner:
         clock = self.runs.clock
         started = clock()
         result.run_id = self.runs.start(deployed.glue_name, run.arguments, started + run.timeout_s)
+        glue_version = deployed.glue_version or "5.0"
         local = run_script(
             script,
             deployed.glue_name,
             argv_args,
             outputs={},
-            python_path=libraries,
+            # awsglue-style scripts get the clean-room awsglue; declared wheels come after
+            python_path=[*libraries, LOCAL_GLUE_DIR, *python_modules_path(run.planned.job)],
             echo=False,
             timeout_s=max(1.0, run.timeout_s - (clock() - started)),
+            extra_env={CONFIG_ENV: str(smoke_settings(self.work_dir, run_dir, glue_version))},
+            python=runtimes.interpreter(glue_version),
         )
         result.duration_s = clock() - started
         self.settle_recorded_run(deployed.glue_name, result.run_id)
-        if deployed.glue_version and deployed.glue_version != "5.0":
-            result.notes.append(f"deployed for Glue {deployed.glue_version}; ran on local Spark 3.5 (Glue 5.0's)")
+        if glue_version == "4.0":
+            result.notes.append("deployed for Glue 4.0; ran on local Spark 3.5 (Glue 5.0's)")
         if local.timed_out:
             result.state = "TIMEOUT"
             result.error = f"still running after the {run.timeout_s:.0f} s timeout; killed the local process"

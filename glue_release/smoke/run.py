@@ -117,8 +117,18 @@ def _select(jobs: dict[str, JobDeclaration], only: list[str] | None) -> dict[str
     if not only:
         if not jobs:
             raise UserError("there are no jobs to smoke-run")
-        return dict(jobs)
-    return {name: select_job(jobs, name) for name in dict.fromkeys(only)}
+        selected = dict(jobs)
+    else:
+        selected = {name: select_job(jobs, name) for name in dict.fromkeys(only)}
+    # An adopted job's S3 paths are plain arguments until its inputs and outputs are declared:
+    # a smoke run would read and write the real data, not copies under _smoke/.
+    raw = sorted(name for name, job in selected.items() if job.adopted and not (job.inputs or job.outputs))
+    if raw:
+        raise UserError(
+            f"{', '.join(raw)}: adopted, and its S3 paths are still plain arguments, so a smoke run would touch "
+            "real data; declare its inputs and outputs (jobs/<job>/sample/README.md) or deploy with --no-smoke"
+        )
+    return selected
 
 
 def smoke_job(

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glue_release import artifact_check
+
 SMOKE_PREFIX = "_smoke/"
 
 
@@ -141,14 +143,27 @@ def upload_changes(s3: Any, folder: Path, uri: S3Uri, before: dict[str, str]) ->
 
 
 def fetch_cached(s3: Any, uri: S3Uri, cache_dir: Path) -> Path:
-    """An object by its content-hashed key, downloaded once into ``cache_dir/<bucket>/<key>``.
+    """An object by its content-hashed key, kept in ``cache_dir/<bucket>/<key>`` and reused while it is unchanged.
 
-    Keys carry the SHA-256 of their bytes (``jobs/<job>/<sha256>/main.py``), so a cached file is
-    valid forever once its bytes match the key; the check also catches a corrupted download.
+    Keys carry the SHA-256 of their bytes (``jobs/<job>/<sha256>/main.py``). A cached copy is reused
+    only while the remote object is still the one it was downloaded from (same ETag, and S3's own
+    checksum, where reported, still the key's): smoke runs must run what Glue would run, and a cached
+    good copy must not hide an object overwritten since. Every download is checked against the key.
     """
     target = cache_dir / uri.bucket / uri.key
+    tag_file = target.with_name(target.name + ".etag")
     expected = next((part for part in uri.key.split("/") if len(part) == 64 and _is_hex(part)), None)
-    if target.exists() and expected is not None and _sha256(target) == expected:
+    head = s3.head_object(Bucket=uri.bucket, Key=uri.key, ChecksumMode="ENABLED")
+    checksum = artifact_check.store_checksum(head)
+    if expected is not None and checksum is not None and checksum != artifact_check.b64_of_hex(expected):
+        raise ValueError(f"{uri} does not hold the bytes its key names (sha256 {expected}); it was overwritten")
+    etag = str(head.get("ETag", ""))
+    if (
+        target.exists()
+        and tag_file.exists()
+        and tag_file.read_text() == etag
+        and (expected is None or _sha256(target) == expected)
+    ):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     # Concurrent smoke jobs share the library zip: write aside, then rename into place atomically.
@@ -157,8 +172,10 @@ def fetch_cached(s3: Any, uri: S3Uri, cache_dir: Path) -> Path:
     try:
         s3.download_file(uri.bucket, uri.key, temp)
         if expected is not None and _sha256(Path(temp)) != expected:
+            target.unlink(missing_ok=True)
             raise ValueError(f"{uri} does not hold the bytes its key names (sha256 {expected}); it was overwritten")
         os.replace(temp, target)
+        tag_file.write_text(etag)
     finally:
         Path(temp).unlink(missing_ok=True)
     return target

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from glue_runtime import job_context, resolve_args
-from orders_daily_revenue.transforms import (
-    ORDER_SCHEMA,
-    customer_countries,
-    daily_revenue,
-    reject_counts,
-    split_valid,
-)
+from glue_runtime import job_context, report_rejects, resolve_args
+from orders_daily_revenue.transforms import ORDER_SCHEMA, customer_countries, daily_revenue, split_valid
 
 
 def main(argv: list[str]) -> None:
@@ -23,8 +17,8 @@ def main(argv: list[str]) -> None:
         split.rejected.cache()
         split.rejected.write.mode("overwrite").json(args["rejects_path"])
         daily_revenue(split.valid).write.mode("overwrite").partitionBy("order_date").parquet(args["output_path"])
-        counts = reject_counts(split.rejected)
-        print(f"rejected rows by reason: {counts or 'none'}")
+        # Counts per reason in the log; on Glue also the CloudWatch metric Glue/RejectedRows.
+        report_rejects(ctx, split.rejected, "rejects_path")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,22 @@ output "access_log_bucket_name" {
   value       = module.access_log_bucket.id
 }
 
-output "github_deploy_role_arn" {
-  description = "ARN of the GitHub Actions deploy role of this environment, or null when github_oidc is disabled."
-  value       = one(aws_iam_role.github_deploy[*].arn)
+output "deploy_role_arn" {
+  description = "ARN of the deploy role: applies terraform/, uploads artifacts, runs smoke runs (GitHub environment <environment>, and role_trusted_principal_arns)."
+  value       = aws_iam_role.deploy.arn
+}
+
+output "plan_role_arn" {
+  description = "ARN of the read-only plan role: plans for review and drift with -lock=false (GitHub environment <environment>-plan, and role_trusted_principal_arns)."
+  value       = aws_iam_role.plan.arn
+}
+
+output "permissions_boundary_arn" {
+  description = "ARN of the permissions boundary every role of the environment is created under (the main module puts the job roles under it)."
+  value       = aws_iam_policy.boundary.arn
+}
+
+output "state_kms_key_alias" {
+  description = "Alias of the state key."
+  value       = aws_kms_alias.this["tfstate"].name
 }

@@ -11,6 +11,16 @@ variable "environment" {
   }
 }
 
+variable "account_id" {
+  description = "The AWS account of the environment; the provider refuses credentials of any other (allowed_account_ids). Locally moto's 123456789012."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "The account_id must be a 12-digit AWS account id."
+  }
+}
+
 variable "region" {
   description = "AWS region of the environment."
   type        = string
@@ -51,6 +61,37 @@ variable "state_bucket_name" {
   }
 }
 
+variable "state_key" {
+  description = "Key of the main module's state object: the \"key\" of environments/<env>.s3.tfbackend. The deploy role reads and writes it (and its .tflock), the plan role only reads it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\.tfstate$", var.state_key)) && !startswith(var.state_key, "bootstrap/")
+    error_message = "The state_key must be a relative key ending in .tfstate, outside bootstrap/ (bootstrap's own state)."
+  }
+}
+
+variable "administrator_arns" {
+  description = "IAM principals (roles or users) that administer this environment's bootstrap: named key administrators of the state and artifacts keys, and the only principals besides the deploy and plan roles that may read state. Locally the account root."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.administrator_arns) > 0 && alltrue([for a in var.administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role/.+|user/.+)$", a))])
+    error_message = "The administrator_arns must be a non-empty list of IAM role, user or account root ARNs."
+  }
+}
+
+variable "role_trusted_principal_arns" {
+  description = "IAM principals, besides GitHub Actions through OIDC, that may assume the deploy and plan roles (sts:AssumeRole). Locally the account root, so the release tool assumes them as CI does."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.role_trusted_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role/.+|user/.+)$", a))])
+    error_message = "Each role_trusted_principal_arns entry must be an IAM role, user or account root ARN."
+  }
+}
+
 variable "access_log_bucket_name" {
   description = "Name of the bucket receiving the state and artifacts buckets' access logs; null for \"<name_prefix>-<account id>-bootstrap-logs\"."
   type        = string
@@ -68,15 +109,34 @@ variable "aws_endpoint_url" {
   }
 }
 
+variable "aws_max_retries" {
+  description = <<-EOT
+    How many times the AWS provider tries a failing request (its max_retries); null keeps the provider's
+    default (25, with backoff), right for AWS. local sets a small number so that a stopped emulator fails an
+    apply in seconds instead of minutes of retried connection errors.
+  EOT
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.aws_max_retries == null || try(var.aws_max_retries >= 1 && floor(var.aws_max_retries) == var.aws_max_retries, false)
+    error_message = "The aws_max_retries must be null or a whole number >= 1."
+  }
+}
+
 variable "emulator_gaps" {
   description = <<-EOT
     Features the local emulator (moto) does not implement faithfully; each gap set to true leaves
     that feature out. Only environments/local.tfvars may set them (a precondition enforces it).
     - `s3_tls_deny_policy`: moto applies a bucket policy's Deny statements without evaluating
       their conditions, so the TLS-only statement would deny every object request.
+    - `s3_conditional_deny_policy`: for the same reason, the state bucket's encryption and
+      reader statements and the artifacts bucket's write-once statement would deny every
+      write or read; locally only the artifacts bucket's unconditional delete denial stays.
   EOT
   type = object({
-    s3_tls_deny_policy = optional(bool, false)
+    s3_tls_deny_policy         = optional(bool, false)
+    s3_conditional_deny_policy = optional(bool, false)
   })
   default = {}
 }
@@ -106,21 +166,18 @@ variable "tags" {
 
 variable "github_oidc" {
   description = <<-EOT
-    Optional GitHub Actions deploy role for this environment, assumed through OIDC by workflows
-    running in the GitHub environment named like this environment:
-    - `enabled`: create the role (off by default);
-    - `repository`: "<org>/<repo>"; the trust policy's `sub` is bound to
-      "repo:<org>/<repo>:environment:<environment>";
+    GitHub Actions access to the deploy and plan roles through OIDC:
+    - `enabled`: trust GitHub (off by default);
+    - `repository`: "<org>/<repo>"; the deploy role trusts `sub` =
+      "repo:<org>/<repo>:environment:<environment>", the plan role
+      "repo:<org>/<repo>:environment:<environment>-plan";
     - `create_provider`: create the account's token.actions.githubusercontent.com OIDC provider
-      (only one may exist per account: set false for the second environment of an account);
-    - `policy_arns`: managed policies granting what `terraform apply` of the main module needs
-      (the role itself only gets the state and artifacts buckets and the artifacts key).
+      (only one may exist per account: set false for the second environment of an account).
   EOT
   type = object({
     enabled         = optional(bool, false)
     repository      = optional(string, "")
     create_provider = optional(bool, true)
-    policy_arns     = optional(list(string), [])
   })
   default = {}
 

@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.6"
+  required_version = ">= 1.11"
 
   required_providers {
     aws = {
@@ -8,7 +8,12 @@ terraform {
     }
   }
 
-  # Local state: this module creates the S3 state bucket. The release tool passes the path
-  # (terraform init -backend-config="path=<state file>"); keep that file safe.
-  backend "local" {}
+  # Bootstrap's state lives in the state bucket it creates, under bootstrap/<env>.tfstate
+  # (-backend-config=environments/<env>.s3.tfbackend -backend-config=key=bootstrap/<env>.tfstate).
+  # The very first apply keeps it in a local file and the release tool then pushes it there
+  # (glue_release/bootstrap_state.py; docs/terraform.md describes doing it by hand).
+  backend "s3" {
+    use_lockfile = true
+    encrypt      = true
+  }
 }

@@ -1,7 +1,11 @@
 # Plan-level tests of the root module with a mocked AWS provider (offline).
 # terraform init -backend=false && terraform test
+# Every run plans (the data lake carries prevent_destroy, which `terraform test` before 1.14
+# cannot clean up after an apply); the mocks answer during the plan.
 
 mock_provider "aws" {
+  override_during = plan
+
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:root" }
   }
@@ -27,10 +31,17 @@ mock_provider "aws" {
   mock_resource "aws_kms_key" {
     defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/data" }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:glue-etl-dev-job-alerts" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/glue-etl-dev-job-failures" }
+  }
 }
 
 variables {
   environment           = "dev"
+  account_id            = "123456789012"
   region                = "eu-west-1"
   name_prefix           = "glue-etl-dev"
   artifacts_bucket_name = "acme-glue-etl-dev-artifacts"
@@ -81,7 +92,7 @@ variables {
 }
 
 run "jobs_are_wired_from_declarations_and_artifacts" {
-  command = apply
+  command = plan
 
   assert {
     condition     = module.glue_job["customers_clean"].name == "glue-etl-dev-customers_clean"
@@ -94,7 +105,7 @@ run "jobs_are_wired_from_declarations_and_artifacts" {
   }
 
   assert {
-    condition     = module.glue_job["customers_clean"].default_arguments["--extra-py-files"] == "s3://acme-glue-etl-dev-artifacts/lib/0a1b/glue_runtime.zip,s3://acme-glue-etl-dev-artifacts/jobs/customers_clean/c0ffee/customers_clean.zip"
+    condition     = module.glue_job["customers_clean"].non_overridable_arguments["--extra-py-files"] == "s3://acme-glue-etl-dev-artifacts/lib/0a1b/glue_runtime.zip,s3://acme-glue-etl-dev-artifacts/jobs/customers_clean/c0ffee/customers_clean.zip"
     error_message = "--extra-py-files must list the shared library and the job's module zip."
   }
 
@@ -119,13 +130,8 @@ run "jobs_are_wired_from_declarations_and_artifacts" {
   }
 
   assert {
-    condition     = module.glue_job["customers_clean"].schedule_trigger.enabled == false
-    error_message = "Scheduled triggers must be disabled when the environment disables schedules."
-  }
-
-  assert {
-    condition     = module.glue_job["orders_daily_revenue"].schedule_trigger == null
-    error_message = "A job without schedule must not get a scheduled trigger."
+    condition     = module.glue_job["customers_clean"].schedule_trigger == null && module.glue_job["orders_daily_revenue"].schedule_trigger == null
+    error_message = "Jobs of a graph start through their workflow, never through a trigger of their own."
   }
 
   assert {
@@ -147,7 +153,7 @@ run "jobs_are_wired_from_declarations_and_artifacts" {
 }
 
 run "schedules_enabled_in_production" {
-  command = apply
+  command = plan
 
   variables {
     environment       = "prod"
@@ -156,13 +162,157 @@ run "schedules_enabled_in_production" {
   }
 
   assert {
-    condition     = module.glue_job["customers_clean"].schedule_trigger.enabled
-    error_message = "Scheduled triggers must be enabled when the environment enables schedules."
+    condition     = aws_glue_trigger.workflow_start["customers_clean"].type == "SCHEDULED" && aws_glue_trigger.workflow_start["customers_clean"].schedule == "cron(0 3 * * ? *)"
+    error_message = "Where schedules are on, a graph's start trigger is its root job's schedule."
   }
 }
 
+# The defect: a conditional trigger outside a workflow never fires for a run started by hand (or
+# anywhere schedules are off). Each graph must be one workflow with a start trigger for its
+# roots and a conditional trigger, inside the same workflow, for every downstream job.
+run "job_graphs_are_workflows" {
+  command = plan
+
+  variables {
+    jobs = {
+      a_root        = { description = "root", glue_version = "5.0", worker_type = "G.1X", number_of_workers = 2, timeout_minutes = 30, max_retries = 0, max_concurrent_runs = 1, bookmarks = false, schedule = "cron(0 3 * * ? *)", depends_on = [], arguments = {}, inputs = {}, outputs = { o = { bucket = "curated", prefix = "a/" } } }
+      b_second_root = { description = "root", glue_version = "5.0", worker_type = "G.1X", number_of_workers = 2, timeout_minutes = 30, max_retries = 0, max_concurrent_runs = 1, bookmarks = false, schedule = null, depends_on = [], arguments = {}, inputs = {}, outputs = { o = { bucket = "curated", prefix = "b/" } } }
+      c_join        = { description = "join", glue_version = "5.0", worker_type = "G.1X", number_of_workers = 2, timeout_minutes = 30, max_retries = 0, max_concurrent_runs = 1, bookmarks = false, schedule = null, depends_on = ["a_root", "b_second_root"], arguments = {}, inputs = {}, outputs = { o = { bucket = "curated", prefix = "c/" } } }
+      d_leaf        = { description = "leaf", glue_version = "5.0", worker_type = "G.1X", number_of_workers = 2, timeout_minutes = 30, max_retries = 0, max_concurrent_runs = 1, bookmarks = false, schedule = null, depends_on = ["c_join"], arguments = {}, inputs = {}, outputs = { o = { bucket = "curated", prefix = "d/" } } }
+      e_alone       = { description = "alone", glue_version = "5.0", worker_type = "G.1X", number_of_workers = 2, timeout_minutes = 30, max_retries = 0, max_concurrent_runs = 1, bookmarks = false, schedule = "cron(0 5 * * ? *)", depends_on = [], arguments = {}, inputs = {}, outputs = { o = { bucket = "curated", prefix = "e/" } } }
+    }
+    artifacts = {
+      library_key = "lib/0a1b/glue_runtime.zip"
+      jobs        = { for j in ["a_root", "b_second_root", "c_join", "d_leaf", "e_alone"] : j => { script_key = "jobs/${j}/h/main.py", module_key = "jobs/${j}/h/${j}.zip" } }
+    }
+  }
+
+  assert {
+    condition     = keys(aws_glue_workflow.this) == ["a_root"] && aws_glue_workflow.this["a_root"].name == "glue-etl-dev-a_root-chain"
+    error_message = "The four linked jobs must form exactly one workflow; a job on its own gets none."
+  }
+
+  assert {
+    condition = aws_glue_trigger.workflow_start["a_root"].workflow_name == "glue-etl-dev-a_root-chain" && aws_glue_trigger.workflow_start["a_root"].type == "ON_DEMAND" && !aws_glue_trigger.workflow_start["a_root"].enabled && toset(
+      [for a in aws_glue_trigger.workflow_start["a_root"].actions : a.job_name]
+    ) == toset(["glue-etl-dev-a_root", "glue-etl-dev-b_second_root"])
+    error_message = "With schedules off the workflow starts on demand, and its start trigger starts every root job."
+  }
+
+  assert {
+    condition = keys(aws_glue_trigger.upstream_succeeded) == ["c_join", "d_leaf"] && alltrue([
+      for t in aws_glue_trigger.upstream_succeeded : t.workflow_name == "glue-etl-dev-a_root-chain" && t.type == "CONDITIONAL"
+    ])
+    error_message = "Every downstream job's conditional trigger must live in the graph's workflow."
+  }
+
+  assert {
+    condition     = toset([for c in aws_glue_trigger.upstream_succeeded["c_join"].predicate[0].conditions : c.job_name]) == toset(["glue-etl-dev-a_root", "glue-etl-dev-b_second_root"]) && aws_glue_trigger.upstream_succeeded["c_join"].predicate[0].logical == "AND"
+    error_message = "A join waits for all of its upstream jobs."
+  }
+
+  assert {
+    condition     = module.glue_job["e_alone"].schedule_trigger.schedule == "cron(0 5 * * ? *)" && module.glue_job["a_root"].schedule_trigger == null
+    error_message = "A job on its own keeps its scheduled trigger; a root of a graph does not (the workflow starts it)."
+  }
+
+  assert {
+    condition     = output.jobs["d_leaf"].workflow_name == "glue-etl-dev-a_root-chain" && output.jobs["e_alone"].workflow_name == null
+    error_message = "The jobs output names each chained job's workflow (invoke run starts it)."
+  }
+}
+
+run "graph_roots_must_share_a_schedule" {
+  command = plan
+
+  variables {
+    schedules_enabled = true
+    jobs = {
+      job_a = { description = "root", glue_version = "5.0", worker_type = "G.1X", number_of_workers = 2, timeout_minutes = 30, max_retries = 0, max_concurrent_runs = 1, bookmarks = false, schedule = "cron(0 3 * * ? *)", depends_on = [], arguments = {}, inputs = {}, outputs = {} }
+      job_b = { description = "root", glue_version = "5.0", worker_type = "G.1X", number_of_workers = 2, timeout_minutes = 30, max_retries = 0, max_concurrent_runs = 1, bookmarks = false, schedule = "cron(0 4 * * ? *)", depends_on = [], arguments = {}, inputs = {}, outputs = {} }
+      job_c = { description = "join", glue_version = "5.0", worker_type = "G.1X", number_of_workers = 2, timeout_minutes = 30, max_retries = 0, max_concurrent_runs = 1, bookmarks = false, schedule = null, depends_on = ["job_a", "job_b"], arguments = {}, inputs = {}, outputs = {} }
+    }
+    artifacts = {
+      library_key = "lib/0a1b/glue_runtime.zip"
+      jobs        = { for j in ["job_a", "job_b", "job_c"] : j => { script_key = "jobs/${j}/h/main.py", module_key = "jobs/${j}/h/${j}.zip" } }
+    }
+  }
+
+  expect_failures = [aws_glue_workflow.this]
+}
+
+run "roles_alerts_and_keys" {
+  command = plan
+
+  assert {
+    condition     = keys(output.job_role_arns) == ["customers_clean", "orders_daily_revenue"]
+    error_message = "The root module outputs each job's role (smoke runs assume it)."
+  }
+
+  assert {
+    condition     = module.job_role["customers_clean"].permissions_boundary_arn == "arn:aws:iam::123456789012:policy/glue-etl-dev-boundary"
+    error_message = "Every job role is created under the environment's boundary."
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.job_failures.event_pattern).detail.state == ["FAILED", "TIMEOUT", "ERROR", "STOPPED"] && jsondecode(
+      aws_cloudwatch_event_rule.job_failures.event_pattern
+    ).detail.jobName == ["glue-etl-dev-customers_clean", "glue-etl-dev-orders_daily_revenue"]
+    error_message = "The alert rule must match FAILED, TIMEOUT, ERROR and STOPPED runs of the environment's jobs."
+  }
+
+  assert {
+    condition     = aws_sns_topic.alerts.kms_master_key_id == module.data_lake.kms_key_arn && aws_cloudwatch_event_target.job_failures.arn == aws_sns_topic.alerts.arn
+    error_message = "Alerts go to a KMS-encrypted SNS topic."
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alerts) == 0
+    error_message = "Without alert_subscriptions no one is subscribed."
+  }
+}
+
+run "alert_subscription_from_tfvars" {
+  command = plan
+
+  variables {
+    alert_subscriptions = [{ protocol = "email", endpoint = "data-oncall@example.com" }]
+  }
+
+  assert {
+    condition     = [for s in aws_sns_topic_subscription.alerts : [s.protocol, s.endpoint]] == [["email", "data-oncall@example.com"]]
+    error_message = "A subscription in tfvars must subscribe to the alert topic."
+  }
+}
+
+run "rejects_glue_4_and_streaming_workers" {
+  command = plan
+
+  variables {
+    jobs = {
+      old_job = {
+        description         = "Invalid"
+        glue_version        = "4.0"
+        worker_type         = "G.025X"
+        number_of_workers   = 2
+        timeout_minutes     = 30
+        max_retries         = 0
+        max_concurrent_runs = 1
+        bookmarks           = false
+        schedule            = null
+        depends_on          = []
+        arguments           = {}
+        inputs              = {}
+        outputs             = {}
+      }
+    }
+  }
+
+  expect_failures = [var.jobs]
+}
+
 run "script_change_changes_only_with_its_key" {
-  command = apply
+  command = plan
 
   variables {
     artifacts = {
@@ -193,6 +343,16 @@ run "emulator_gaps_only_locally" {
   }
 
   expect_failures = [data.aws_caller_identity.current]
+}
+
+run "provider_retries_must_be_a_whole_number_of_at_least_one" {
+  command = plan
+
+  variables {
+    aws_max_retries = 0
+  }
+
+  expect_failures = [var.aws_max_retries]
 }
 
 run "every_job_needs_artifacts" {
@@ -270,4 +430,41 @@ run "rejects_unknown_environment" {
   }
 
   expect_failures = [var.environment]
+}
+
+run "a_job_turns_its_schedule_off_in_one_environment" {
+  command = plan
+
+  variables {
+    schedules_enabled = true
+    jobs = {
+      customers_clean = {
+        description         = "Clean customer records"
+        glue_version        = "5.0"
+        worker_type         = "G.1X"
+        number_of_workers   = 2
+        timeout_minutes     = 30
+        max_retries         = 0
+        max_concurrent_runs = 1
+        bookmarks           = false
+        schedule            = "cron(0 3 * * ? *)"
+        schedule_enabled    = false
+        depends_on          = []
+        arguments           = {}
+        inputs              = {}
+        outputs             = { output_path = { bucket = "curated", prefix = "customers_clean/" } }
+      }
+    }
+    artifacts = {
+      library_key = "lib/0a1b/glue_runtime.zip"
+      jobs = {
+        customers_clean = { script_key = "jobs/customers_clean/c0ffee/main.py", module_key = "jobs/customers_clean/c0ffee/customers_clean.zip" }
+      }
+    }
+  }
+
+  assert {
+    condition     = module.glue_job["customers_clean"].schedule_trigger.enabled == false
+    error_message = "A job's schedule_enabled = false must win over the environment's schedules_enabled = true."
+  }
 }

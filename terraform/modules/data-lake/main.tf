@@ -21,17 +21,75 @@ locals {
 ################################################################################
 
 data "aws_iam_policy_document" "kms" {
-  #checkov:skip=CKV_AWS_109:In a key policy, Resource "*" means "this key"; the account statement delegates access control to IAM policies.
-  #checkov:skip=CKV_AWS_111:In a key policy, Resource "*" means "this key"; the account statement delegates access control to IAM policies.
+  #checkov:skip=CKV_AWS_109:In a key policy, Resource "*" means "this key"; administration is limited to the named administrators.
+  #checkov:skip=CKV_AWS_111:In a key policy, Resource "*" means "this key"; every statement names its principals.
   #checkov:skip=CKV_AWS_356:In a key policy, Resource "*" means "this key"; it cannot name the key ARN before the key exists.
   statement {
-    sid       = "EnableIAMPolicies"
-    actions   = ["kms:*"]
+    sid = "KeyAdministrators"
+    actions = [
+      "kms:CancelKeyDeletion",
+      "kms:Create*",
+      "kms:Delete*",
+      "kms:Describe*",
+      "kms:Disable*",
+      "kms:Enable*",
+      "kms:Get*",
+      "kms:List*",
+      "kms:Put*",
+      "kms:Revoke*",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:Update*",
+    ]
     resources = ["*"]
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+      identifiers = var.key_administrator_arns
+    }
+  }
+
+  # The job roles: decrypt what they read, a data key for what they write (S3, bookmarks). Named
+  # by ARN pattern through the account principal, because the roles' own policies name this key
+  # (a key policy listing them would make each depend on the other); their IAM policy must
+  # grant the same actions too.
+  dynamic "statement" {
+    for_each = length(var.key_user_arn_patterns) > 0 ? [1] : []
+
+    content {
+      sid       = "KeyUsers"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:PrincipalArn"
+        values   = var.key_user_arn_patterns
+      }
+    }
+  }
+
+  # EventBridge publishes job-failure alerts to the SNS topic encrypted with this key.
+  statement {
+    sid       = "EventBridgePublishesAlerts"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
     }
   }
 
@@ -65,6 +123,10 @@ resource "aws_kms_key" "this" {
   deletion_window_in_days = var.kms_deletion_window_in_days
   policy                  = data.aws_iam_policy_document.kms.json
   tags                    = var.tags
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "this" {
@@ -157,4 +219,8 @@ resource "aws_glue_catalog_database" "curated" {
   description  = "Curated outputs of the ${var.name_prefix} Glue jobs"
   location_uri = "s3://${module.curated_bucket.id}/"
   tags         = var.tags
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }

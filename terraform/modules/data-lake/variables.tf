@@ -24,6 +24,22 @@ variable "log_group_prefix" {
   default     = "/aws-glue/jobs/"
 }
 
+variable "key_administrator_arns" {
+  description = "IAM principals that administer the data lake key (the deploy role and the environment's administrators); they cannot use it."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.key_administrator_arns) > 0
+    error_message = "The data lake key needs at least one named administrator."
+  }
+}
+
+variable "key_user_arn_patterns" {
+  description = "ARN patterns (aws:PrincipalArn, ArnLike) of the IAM roles that use the data lake key, with kms:Decrypt and kms:GenerateDataKey only: the environment's job roles, e.g. \"arn:aws:iam::<account>:role/<name_prefix>-*\"."
+  type        = list(string)
+  default     = []
+}
+
 variable "temp_expiration_days" {
   description = "Days after which objects in the temp bucket expire."
   type        = number

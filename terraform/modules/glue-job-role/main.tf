@@ -14,26 +14,33 @@ locals {
   # A location "customers/" also covers its smoke copy "_smoke/customers/".
   smoke = var.smoke_prefix == null ? [""] : ["", var.smoke_prefix]
 
-  # Key patterns are "<prefix without trailing slash>*": Spark/EMRFS writes "<dir>_$folder$"
-  # markers next to an output directory and probes "<dir>" itself before listing it.
+  # Exact key patterns per location "dir/": the directory object "dir" itself (Spark probes it),
+  # its EMRFS marker "dir_$folder$", and everything below "dir/". Never "dir*", which would also
+  # match a sibling such as "dir_rejects/".
+  patterns = { for prefix in distinct([for l in concat(var.read_locations, var.write_locations, [var.temp_location]) : l.prefix]) : prefix => [
+    trimsuffix(prefix, "/"),
+    "${trimsuffix(prefix, "/")}_$folder$",
+    "${prefix}*",
+  ] }
+
   read_locations = distinct(flatten([
     for l in concat(var.read_locations, var.write_locations) : [
-      for s in local.smoke : { bucket_arn = l.bucket_arn, pattern = "${s}${trimsuffix(l.prefix, "/")}*" }
+      for s in local.smoke : [for p in local.patterns[l.prefix] : { bucket_arn = l.bucket_arn, pattern = "${s}${p}" }]
     ]
   ]))
   write_locations = distinct(flatten([
     for l in var.write_locations : [
-      for s in local.smoke : { bucket_arn = l.bucket_arn, pattern = "${s}${trimsuffix(l.prefix, "/")}*" }
+      for s in local.smoke : [for p in local.patterns[l.prefix] : { bucket_arn = l.bucket_arn, pattern = "${s}${p}" }]
     ]
   ]))
-  temp_pattern = "${trimsuffix(var.temp_location.prefix, "/")}*"
+  temp_patterns = [for p in local.patterns[var.temp_location.prefix] : "${var.temp_location.bucket_arn}/${p}"]
 
-  # ListBucket is granted per bucket, restricted to the job's prefixes.
+  # ListBucket is granted per bucket, restricted to the job's prefixes ("dir" and "dir/*").
   list_patterns = {
     for arn in distinct(concat([for l in local.read_locations : l.bucket_arn], [var.temp_location.bucket_arn])) :
     arn => distinct(concat(
-      [for l in local.read_locations : l.pattern if l.bucket_arn == arn],
-      var.temp_location.bucket_arn == arn ? [local.temp_pattern] : [],
+      [for l in local.read_locations : l.pattern if l.bucket_arn == arn && !endswith(l.pattern, "_$folder$")],
+      var.temp_location.bucket_arn == arn ? [for p in local.patterns[var.temp_location.prefix] : p if !endswith(p, "_$folder$")] : [],
     ))
   }
 
@@ -59,6 +66,21 @@ data "aws_iam_policy_document" "assume_role" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [local.account_id]
+    }
+  }
+
+  # Smoke runs: the release tool (as the deploy role) works with the job's own permissions.
+  dynamic "statement" {
+    for_each = length(var.assume_role_principal_arns) > 0 ? [1] : []
+
+    content {
+      sid     = "ReleaseToolAssumesRole"
+      actions = ["sts:AssumeRole"]
+
+      principals {
+        type        = "AWS"
+        identifiers = var.assume_role_principal_arns
+      }
     }
   }
 }
@@ -97,7 +119,7 @@ data "aws_iam_policy_document" "this" {
     actions = ["s3:GetObject"]
     resources = concat(
       [for l in local.read_locations : "${l.bucket_arn}/${l.pattern}"],
-      ["${var.temp_location.bucket_arn}/${local.temp_pattern}"],
+      local.temp_patterns,
     )
   }
 
@@ -111,21 +133,15 @@ data "aws_iam_policy_document" "this" {
     ]
     resources = concat(
       [for l in local.write_locations : "${l.bucket_arn}/${l.pattern}"],
-      ["${var.temp_location.bucket_arn}/${local.temp_pattern}"],
+      local.temp_patterns,
     )
   }
 
+  # Only what S3 SSE-KMS and bookmarks need of the data key: decrypt what is read, a data key for
+  # what is written. The key policy names the same roles as key users.
   statement {
-    sid = "UseDataKeys"
-    actions = [
-      "kms:Decrypt",
-      "kms:Encrypt",
-      "kms:GenerateDataKey",
-      "kms:GenerateDataKeyWithoutPlaintext",
-      "kms:ReEncryptFrom",
-      "kms:ReEncryptTo",
-      "kms:DescribeKey",
-    ]
+    sid       = "UseDataKeys"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = var.kms_key_arns
   }
 
@@ -134,7 +150,7 @@ data "aws_iam_policy_document" "this" {
 
     content {
       sid       = "DecryptArtifacts"
-      actions   = ["kms:Decrypt", "kms:DescribeKey"]
+      actions   = ["kms:Decrypt"]
       resources = var.decrypt_kms_key_arns
     }
   }
@@ -163,32 +179,27 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # Opt-in: only a job that declares catalog tables may touch the catalog, and only those tables.
   dynamic "statement" {
-    for_each = length(var.catalog_database_names) > 0 ? [1] : []
+    for_each = length(var.catalog_tables) > 0 ? [1] : []
 
     content {
-      sid = "UseCatalogDatabases"
+      sid = "UseOwnCatalogTables"
       actions = [
-        "glue:GetDatabase",
-        "glue:GetTable",
-        "glue:GetTables",
-        "glue:CreateTable",
-        "glue:UpdateTable",
-        "glue:GetPartition",
-        "glue:GetPartitions",
+        "glue:BatchCreatePartition",
         "glue:BatchGetPartition",
         "glue:CreatePartition",
-        "glue:BatchCreatePartition",
+        "glue:CreateTable",
+        "glue:GetDatabase",
+        "glue:GetPartition",
+        "glue:GetPartitions",
+        "glue:GetTable",
         "glue:UpdatePartition",
+        "glue:UpdateTable",
       ]
       resources = concat(
-        [local.catalog_arn],
-        flatten([
-          for db in var.catalog_database_names : [
-            "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/${db}",
-            "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${db}/*",
-          ]
-        ]),
+        [local.catalog_arn, "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/${var.catalog_database_name}"],
+        [for t in var.catalog_tables : "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${var.catalog_database_name}/${t}"],
       )
     }
   }

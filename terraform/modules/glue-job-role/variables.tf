@@ -20,7 +20,7 @@ variable "path" {
 }
 
 variable "permissions_boundary_arn" {
-  description = "ARN of a permissions boundary policy for the role, if the account requires one."
+  description = "ARN of the permissions boundary the role is created under (the environment's, from bootstrap)."
   type        = string
   default     = null
 }
@@ -78,7 +78,7 @@ variable "log_group_names" {
 }
 
 variable "kms_key_arns" {
-  description = "KMS keys the job encrypts and decrypts with (data lake, logs, bookmarks)."
+  description = "KMS keys the job reads (kms:Decrypt) and writes (kms:GenerateDataKey) with: the data lake key."
   type        = list(string)
 }
 
@@ -88,8 +88,25 @@ variable "decrypt_kms_key_arns" {
   default     = []
 }
 
-variable "catalog_database_names" {
-  description = "Glue Data Catalog databases whose tables the job may read and update."
+variable "catalog_database_name" {
+  description = "Glue Data Catalog database holding the job's tables."
+  type        = string
+  default     = null
+}
+
+variable "catalog_tables" {
+  description = "Tables of catalog_database_name the job may read and create/update (opt-in; none by default)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for t in var.catalog_tables : can(regex("^[a-z0-9_]+$", t))])
+    error_message = "Catalog table names must be lowercase letters, digits and underscores (no wildcards)."
+  }
+}
+
+variable "assume_role_principal_arns" {
+  description = "IAM principals (the deploy role) that may assume the job role for smoke runs, besides Glue."
   type        = list(string)
   default     = []
 }

@@ -5,7 +5,8 @@
 locals {
   log_streams = toset(["output", "error"])
 
-  # Arguments the platform sets on every job; declared arguments must not override them.
+  # Arguments the platform sets on every job: non-overridable, so neither a declaration nor a
+  # caller of StartJobRun can swap the code, the logging or the bookmark setting.
   platform_arguments = {
     "--job-language"                     = "python"
     "--extra-py-files"                   = join(",", var.extra_py_files)
@@ -15,7 +16,12 @@ locals {
     "--custom-logGroup-prefix"           = var.log_group_prefix
     "--enable-metrics"                   = "true"
     "--enable-observability-metrics"     = "true"
-    "--enable-glue-datacatalog"          = "true"
+  }
+
+  # Declared wheels only, from the artifacts bucket: --no-index keeps pip off the internet (VPC jobs have none).
+  python_module_arguments = length(var.additional_python_modules) == 0 ? {} : {
+    "--additional-python-modules"       = join(",", var.additional_python_modules)
+    "--python-modules-installer-option" = "--no-index"
   }
 
   declared_arguments = { for k, v in var.arguments : "--${k}" => v }
@@ -54,7 +60,10 @@ resource "aws_glue_job" "this" {
     max_concurrent_runs = var.max_concurrent_runs
   }
 
-  default_arguments = merge(local.declared_arguments, local.platform_arguments)
+  default_arguments = merge(local.declared_arguments, local.python_module_arguments)
+  # The Glue Data Catalog as Spark's metastore only for jobs that opted in to catalog tables
+  # (the others' roles may not read the catalog at all).
+  non_overridable_arguments = merge(local.platform_arguments, var.use_data_catalog ? { "--enable-glue-datacatalog" = "true" } : {})
 
   tags = var.tags
 
@@ -63,8 +72,8 @@ resource "aws_glue_job" "this" {
 
   lifecycle {
     precondition {
-      condition     = length(setintersection(keys(local.declared_arguments), keys(local.platform_arguments))) == 0
-      error_message = "Job ${var.name} declares arguments reserved by the platform: ${join(", ", setintersection(keys(local.declared_arguments), keys(local.platform_arguments)))}."
+      condition     = length(setintersection(keys(local.declared_arguments), concat(keys(local.platform_arguments), ["--enable-glue-datacatalog"]))) == 0
+      error_message = "Job ${var.name} declares arguments reserved by the platform: ${join(", ", setintersection(keys(local.declared_arguments), concat(keys(local.platform_arguments), ["--enable-glue-datacatalog"])))}."
     }
   }
 }
@@ -72,7 +81,7 @@ resource "aws_glue_job" "this" {
 resource "aws_glue_trigger" "schedule" {
   count = var.schedule == null ? 0 : 1
 
-  name     = "${var.name}-schedule"
+  name     = coalesce(var.schedule_trigger_name, "${var.name}-schedule")
   type     = "SCHEDULED"
   schedule = var.schedule
 

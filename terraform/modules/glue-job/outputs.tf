@@ -29,8 +29,13 @@ output "number_of_workers" {
 }
 
 output "default_arguments" {
-  description = "The job's default arguments."
+  description = "The job's default arguments (declared arguments, locations, environment values); a run may override them."
   value       = aws_glue_job.this.default_arguments
+}
+
+output "non_overridable_arguments" {
+  description = "The platform's arguments (code, logging, bookmarks, temp dir); no run can override them."
+  value       = aws_glue_job.this.non_overridable_arguments
 }
 
 output "log_group_names" {

@@ -25,8 +25,8 @@ variable "glue_version" {
   default     = "5.0"
 
   validation {
-    condition     = contains(["4.0", "5.0"], var.glue_version)
-    error_message = "The glue_version must be \"4.0\" or \"5.0\"."
+    condition     = can(regex("^[0-9]+\\.[0-9]+$", var.glue_version)) && try(tonumber(split(".", var.glue_version)[0]) >= 5, false)
+    error_message = "The glue_version must be 5.0 or later: Glue 4.0 and earlier write logs to log groups the job role cannot write (they ignore --custom-logGroup-prefix)."
   }
 }
 
@@ -36,8 +36,8 @@ variable "worker_type" {
   default     = "G.1X"
 
   validation {
-    condition     = contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], var.worker_type)
-    error_message = "The worker_type must be one of G.025X, G.1X, G.2X, G.4X, G.8X."
+    condition     = contains(["G.1X", "G.2X", "G.4X", "G.8X"], var.worker_type)
+    error_message = "The worker_type must be one of G.1X, G.2X, G.4X, G.8X (G.025X is for streaming jobs only)."
   }
 }
 
@@ -112,6 +112,17 @@ variable "extra_py_files" {
   }
 }
 
+variable "additional_python_modules" {
+  description = "S3 URIs of the wheels of the job's third-party Python packages (--additional-python-modules); Glue installs exactly these, without a package index."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for m in var.additional_python_modules : can(regex("^s3://[^/]+/.+\\.whl$", m))])
+    error_message = "Each additional_python_modules entry must be an s3:// URI of a .whl file."
+  }
+}
+
 variable "temp_dir" {
   description = "S3 URI of the job's temporary directory (--TempDir)."
   type        = string
@@ -131,6 +142,12 @@ variable "arguments" {
     condition     = alltrue([for k in keys(var.arguments) : can(regex("^[A-Za-z][A-Za-z0-9_-]*$", k))])
     error_message = "Argument names must start with a letter and contain only letters, digits, \"_\" and \"-\" (no leading \"--\")."
   }
+}
+
+variable "use_data_catalog" {
+  description = "Whether Spark uses the Glue Data Catalog as its metastore (--enable-glue-datacatalog); only for jobs whose role may read their catalog tables."
+  type        = bool
+  default     = false
 }
 
 variable "security_configuration" {
@@ -173,6 +190,12 @@ variable "schedule" {
     condition     = var.schedule == null || can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", var.schedule))
     error_message = "The schedule must be a six-field cron expression such as \"cron(0 3 * * ? *)\"."
   }
+}
+
+variable "schedule_trigger_name" {
+  description = "Name of the scheduled trigger; null for \"<name>-schedule\" (set for a trigger adopted from an account)."
+  type        = string
+  default     = null
 }
 
 variable "schedule_enabled" {

@@ -12,6 +12,13 @@ resource "aws_s3_bucket" "this" {
   # Cross-region replication and event notifications are a per-dataset decision, not part of the baseline.
   #checkov:skip=CKV_AWS_144:Cross-region replication is not required for this platform; data is re-creatable from raw and the state/artifacts buckets are versioned.
   #checkov:skip=CKV2_AWS_62:No consumer subscribes to bucket events; notifications would be configured where a consumer exists.
+
+  # Every platform bucket holds something that must outlive a bad plan: state, artifacts that
+  # rollback needs, data, audit logs. Lifecycle arguments cannot come from variables, so tearing
+  # an environment down is a deliberate edit here (the local emulator is simply stopped instead).
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
@@ -97,6 +104,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 }
 
 data "aws_iam_policy_document" "this" {
+  # Statements the caller adds (e.g. write-once artifacts, state encryption); Sids must be unique.
+  source_policy_documents = var.policy_documents
+
   dynamic "statement" {
     for_each = var.deny_insecure_transport ? [1] : []
 
@@ -156,7 +166,7 @@ data "aws_iam_policy_document" "this" {
 }
 
 resource "aws_s3_bucket_policy" "this" {
-  count = var.deny_insecure_transport || var.is_access_log_target ? 1 : 0
+  count = var.deny_insecure_transport || var.is_access_log_target || length(var.policy_documents) > 0 ? 1 : 0
 
   bucket = aws_s3_bucket.this.id
   policy = data.aws_iam_policy_document.this.json

@@ -30,3 +30,13 @@ output "bucket_regional_domain_name" {
   description = "Region-specific domain name of the bucket."
   value       = aws_s3_bucket.this.bucket_regional_domain_name
 }
+
+output "lifecycle_rules" {
+  description = "The lifecycle rules applied to the bucket."
+  value       = var.lifecycle_rules
+}
+
+output "policy_documents" {
+  description = "The further policy documents merged into the bucket policy."
+  value       = var.policy_documents
+}

@@ -43,6 +43,12 @@ variable "deny_insecure_transport" {
   default     = true
 }
 
+variable "policy_documents" {
+  description = "Further bucket policy documents (JSON) merged into the bucket policy, e.g. write-once or encryption statements. Their Sids must not clash with DenyInsecureTransport or AllowS3ServerAccessLogDelivery."
+  type        = list(string)
+  default     = []
+}
+
 variable "is_access_log_target" {
   description = "Whether this bucket receives server access logs: its policy then allows the S3 logging service to write under the given source buckets."
   type        = bool
@@ -60,6 +66,7 @@ variable "lifecycle_rules" {
     Lifecycle rules, each applying to the whole bucket: `expiration_days` expires current
     versions, `noncurrent_version_expiration_days` removes noncurrent versions, and
     `abort_incomplete_multipart_upload_days` (default 7, always set) cleans up failed uploads.
+    A rule with neither expiry keeps every object and version (e.g. write-once artifacts).
   EOT
   type = list(object({
     id                                     = string

@@ -1,4 +1,8 @@
+# Plan-level: the key, the buckets and the database carry prevent_destroy, which `terraform test`
+# (before 1.14) cannot clean up after an apply; the mocks answer during the plan.
 mock_provider "aws" {
+  override_during = plan
+
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
   }
@@ -22,10 +26,13 @@ variables {
   bucket_name_prefix   = "glue-etl-dev-123456789012"
   log_group_prefix     = "/aws-glue/jobs/glue-etl-dev/"
   temp_expiration_days = 3
+
+  key_administrator_arns = ["arn:aws:iam::123456789012:role/glue-etl-dev-deploy"]
+  key_user_arn_patterns  = ["arn:aws:iam::123456789012:role/glue-etl-dev-*"]
 }
 
 run "storage" {
-  command = apply
+  command = plan
 
   assert {
     condition     = output.buckets.raw.id == "glue-etl-dev-123456789012-raw" && output.buckets.curated.id == "glue-etl-dev-123456789012-curated" && output.buckets.temp.id == "glue-etl-dev-123456789012-temp"
@@ -59,6 +66,30 @@ run "storage" {
   assert {
     condition     = aws_glue_catalog_database.curated.name == "glue_etl_dev_curated" && aws_glue_catalog_database.curated.location_uri == "s3://glue-etl-dev-123456789012-curated/"
     error_message = "The curated database must point at the curated bucket."
+  }
+}
+
+run "key_policy_names_administrators_and_users" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.kms.statement :
+      s.sid == "KeyUsers" || !anytrue([for p in s.principals : contains(p.identifiers, "arn:aws:iam::123456789012:root")])
+    ])
+    error_message = "No statement may hand the key to the whole account (only KeyUsers, conditioned on the role pattern)."
+  }
+
+  assert {
+    condition = one([for s in data.aws_iam_policy_document.kms.statement : s.actions if s.sid == "KeyUsers"]) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) && toset(flatten([
+      for s in data.aws_iam_policy_document.kms.statement : [for c in s.condition : tolist(c.values) if c.variable == "aws:PrincipalArn"] if s.sid == "KeyUsers"
+    ])) == toset(["arn:aws:iam::123456789012:role/glue-etl-dev-*"])
+    error_message = "Only the environment's roles use the key, with Decrypt and GenerateDataKey only."
+  }
+
+  assert {
+    condition     = !contains(flatten([for s in data.aws_iam_policy_document.kms.statement : s.actions if s.sid == "KeyAdministrators"]), "kms:Decrypt")
+    error_message = "Key administrators manage the key; they do not use it."
   }
 }
 

@@ -22,12 +22,13 @@ variables {
     { bucket_arn = "arn:aws:s3:::lake-raw", prefix = "orders/" },
     { bucket_arn = "arn:aws:s3:::lake-curated", prefix = "customers_clean/" },
   ]
-  write_locations        = [{ bucket_arn = "arn:aws:s3:::lake-curated", prefix = "daily_revenue/" }]
-  temp_location          = { bucket_arn = "arn:aws:s3:::lake-temp", prefix = "orders_daily_revenue/" }
-  log_group_names        = ["/aws-glue/jobs/glue-etl-dev/orders_daily_revenue/output", "/aws-glue/jobs/glue-etl-dev/orders_daily_revenue/error"]
-  kms_key_arns           = ["arn:aws:kms:eu-west-1:123456789012:key/data"]
-  decrypt_kms_key_arns   = ["arn:aws:kms:eu-west-1:123456789012:key/artifacts"]
-  catalog_database_names = ["glue_etl_dev_curated"]
+  write_locations          = [{ bucket_arn = "arn:aws:s3:::lake-curated", prefix = "daily_revenue/" }]
+  temp_location            = { bucket_arn = "arn:aws:s3:::lake-temp", prefix = "orders_daily_revenue/" }
+  log_group_names          = ["/aws-glue/jobs/glue-etl-dev/orders_daily_revenue/output", "/aws-glue/jobs/glue-etl-dev/orders_daily_revenue/error"]
+  kms_key_arns             = ["arn:aws:kms:eu-west-1:123456789012:key/data"]
+  decrypt_kms_key_arns     = ["arn:aws:kms:eu-west-1:123456789012:key/artifacts"]
+  catalog_database_name    = "glue_etl_dev_curated"
+  permissions_boundary_arn = "arn:aws:iam::123456789012:policy/glue-etl-dev-boundary"
 }
 
 run "least_privilege" {
@@ -55,22 +56,42 @@ run "least_privilege" {
 
   assert {
     condition = one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "ReadData"]) == toset([
-      "arn:aws:s3:::lake-raw/orders*",
-      "arn:aws:s3:::lake-raw/_smoke/orders*",
-      "arn:aws:s3:::lake-curated/customers_clean*",
-      "arn:aws:s3:::lake-curated/_smoke/customers_clean*",
-      "arn:aws:s3:::lake-curated/daily_revenue*",
-      "arn:aws:s3:::lake-curated/_smoke/daily_revenue*",
-      "arn:aws:s3:::lake-temp/orders_daily_revenue*",
+      "arn:aws:s3:::lake-raw/orders",
+      "arn:aws:s3:::lake-raw/orders_$folder$",
+      "arn:aws:s3:::lake-raw/orders/*",
+      "arn:aws:s3:::lake-raw/_smoke/orders",
+      "arn:aws:s3:::lake-raw/_smoke/orders_$folder$",
+      "arn:aws:s3:::lake-raw/_smoke/orders/*",
+      "arn:aws:s3:::lake-curated/customers_clean",
+      "arn:aws:s3:::lake-curated/customers_clean_$folder$",
+      "arn:aws:s3:::lake-curated/customers_clean/*",
+      "arn:aws:s3:::lake-curated/_smoke/customers_clean",
+      "arn:aws:s3:::lake-curated/_smoke/customers_clean_$folder$",
+      "arn:aws:s3:::lake-curated/_smoke/customers_clean/*",
+      "arn:aws:s3:::lake-curated/daily_revenue",
+      "arn:aws:s3:::lake-curated/daily_revenue_$folder$",
+      "arn:aws:s3:::lake-curated/daily_revenue/*",
+      "arn:aws:s3:::lake-curated/_smoke/daily_revenue",
+      "arn:aws:s3:::lake-curated/_smoke/daily_revenue_$folder$",
+      "arn:aws:s3:::lake-curated/_smoke/daily_revenue/*",
+      "arn:aws:s3:::lake-temp/orders_daily_revenue",
+      "arn:aws:s3:::lake-temp/orders_daily_revenue_$folder$",
+      "arn:aws:s3:::lake-temp/orders_daily_revenue/*",
     ])
     error_message = "The job reads exactly its inputs, outputs and temp prefix, and their smoke copies."
   }
 
   assert {
     condition = one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "WriteData"]) == toset([
-      "arn:aws:s3:::lake-curated/daily_revenue*",
-      "arn:aws:s3:::lake-curated/_smoke/daily_revenue*",
-      "arn:aws:s3:::lake-temp/orders_daily_revenue*",
+      "arn:aws:s3:::lake-curated/daily_revenue",
+      "arn:aws:s3:::lake-curated/daily_revenue_$folder$",
+      "arn:aws:s3:::lake-curated/daily_revenue/*",
+      "arn:aws:s3:::lake-curated/_smoke/daily_revenue",
+      "arn:aws:s3:::lake-curated/_smoke/daily_revenue_$folder$",
+      "arn:aws:s3:::lake-curated/_smoke/daily_revenue/*",
+      "arn:aws:s3:::lake-temp/orders_daily_revenue",
+      "arn:aws:s3:::lake-temp/orders_daily_revenue_$folder$",
+      "arn:aws:s3:::lake-temp/orders_daily_revenue/*",
     ])
     error_message = "The job writes exactly its outputs (and smoke copies) and its temp prefix, never its inputs."
   }
@@ -84,8 +105,23 @@ run "least_privilege" {
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.this.statement : s.actions if s.sid == "DecryptArtifacts"]) == toset(["kms:Decrypt", "kms:DescribeKey"])
+    condition     = one([for s in data.aws_iam_policy_document.this.statement : s.actions if s.sid == "DecryptArtifacts"]) == toset(["kms:Decrypt"])
     error_message = "The artifacts key is for decryption only."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.this.statement : s.actions if s.sid == "UseDataKeys"]) == toset(["kms:Decrypt", "kms:GenerateDataKey"])
+    error_message = "Job roles get only Decrypt and GenerateDataKey on the data key."
+  }
+
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == "arn:aws:iam::123456789012:policy/glue-etl-dev-boundary"
+    error_message = "The job role must be created under the permissions boundary."
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.this.statement : s if startswith(s.sid, "UseOwnCatalogTables")]) == 0
+    error_message = "Catalog access is opt-in: a job without catalog tables gets none."
   }
 
   assert {
@@ -128,4 +164,61 @@ run "rejects_wildcard_artifact_prefix" {
   }
 
   expect_failures = [var.artifact_prefixes]
+}
+
+# The defect this guards against: grants of "<dir>*" let revenue_rolling_7d (input daily_revenue/)
+# read daily_revenue_rejects/. Each granted pattern is matched as IAM would (a "*" glob).
+run "exact_prefixes" {
+  command = apply
+
+  variables {
+    name            = "glue-etl-dev-revenue_rolling_7d"
+    read_locations  = [{ bucket_arn = "arn:aws:s3:::lake-curated", prefix = "daily_revenue/" }]
+    write_locations = [{ bucket_arn = "arn:aws:s3:::lake-curated", prefix = "revenue_rolling_7d/" }]
+    temp_location   = { bucket_arn = "arn:aws:s3:::lake-temp", prefix = "revenue_rolling_7d/" }
+  }
+
+  assert {
+    condition = !anytrue(flatten([
+      for s in data.aws_iam_policy_document.this.statement : [
+        for r in s.resources : [
+          for key in ["arn:aws:s3:::lake-curated/daily_revenue_rejects/part-0.parquet", "arn:aws:s3:::lake-curated/_smoke/daily_revenue_rejects/part-0.parquet", "arn:aws:s3:::lake-curated/revenue_rolling_7d_v2/x"] :
+          can(regex("^${replace(replace(replace(r, ".", "\\."), "$", "\\$"), "*", ".*")}$", key))
+        ] if startswith(r, "arn:aws:s3:::")
+      ]
+    ]))
+    error_message = "No grant may reach a sibling prefix such as daily_revenue_rejects/."
+  }
+
+  assert {
+    condition = anytrue([
+      for r in one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "ReadData"]) :
+      can(regex("^${replace(replace(replace(r, ".", "\\."), "$", "\\$"), "*", ".*")}$", "arn:aws:s3:::lake-curated/daily_revenue/day=2024-01-01/part-0.parquet"))
+    ])
+    error_message = "The job must still read below its own input prefix."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.this.statement : [for c in s.condition : tolist(c.values) if c.variable == "s3:prefix"] if s.resources == toset(["arn:aws:s3:::lake-curated"])
+    ])) == toset(["daily_revenue", "daily_revenue/*", "_smoke/daily_revenue", "_smoke/daily_revenue/*", "revenue_rolling_7d", "revenue_rolling_7d/*", "_smoke/revenue_rolling_7d", "_smoke/revenue_rolling_7d/*"])
+    error_message = "Listing is limited to the exact prefixes."
+  }
+}
+
+run "catalog_opt_in_scoped_to_own_tables" {
+  command = apply
+
+  variables {
+    catalog_tables = ["daily_revenue"]
+  }
+
+  assert {
+    condition = one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "UseOwnCatalogTables"]) == toset([
+      "arn:aws:glue:eu-west-1:123456789012:catalog",
+      "arn:aws:glue:eu-west-1:123456789012:database/glue_etl_dev_curated",
+      "arn:aws:glue:eu-west-1:123456789012:table/glue_etl_dev_curated/daily_revenue",
+    ])
+    error_message = "A job that opts in reaches only its own tables."
+  }
 }

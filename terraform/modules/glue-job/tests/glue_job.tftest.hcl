@@ -37,7 +37,7 @@ run "job_definition" {
   }
 
   assert {
-    condition     = aws_glue_job.this.default_arguments["--extra-py-files"] == join(",", var.extra_py_files)
+    condition     = aws_glue_job.this.non_overridable_arguments["--extra-py-files"] == join(",", var.extra_py_files)
     error_message = "--extra-py-files must carry the library and the job module."
   }
 
@@ -48,10 +48,10 @@ run "job_definition" {
 
   assert {
     condition = alltrue([
-      aws_glue_job.this.default_arguments["--job-bookmark-option"] == "job-bookmark-disable",
-      aws_glue_job.this.default_arguments["--enable-continuous-cloudwatch-log"] == "true",
-      aws_glue_job.this.default_arguments["--enable-metrics"] == "true",
-      aws_glue_job.this.default_arguments["--custom-logGroup-prefix"] == var.log_group_prefix,
+      aws_glue_job.this.non_overridable_arguments["--job-bookmark-option"] == "job-bookmark-disable",
+      aws_glue_job.this.non_overridable_arguments["--enable-continuous-cloudwatch-log"] == "true",
+      aws_glue_job.this.non_overridable_arguments["--enable-metrics"] == "true",
+      aws_glue_job.this.non_overridable_arguments["--custom-logGroup-prefix"] == var.log_group_prefix,
     ])
     error_message = "Bookmarks, continuous logging, metrics and the log group prefix must be set."
   }
@@ -84,7 +84,7 @@ run "bookmarks_and_active_schedule" {
   }
 
   assert {
-    condition     = aws_glue_job.this.default_arguments["--job-bookmark-option"] == "job-bookmark-enable"
+    condition     = aws_glue_job.this.non_overridable_arguments["--job-bookmark-option"] == "job-bookmark-enable"
     error_message = "Bookmarks must be enabled when declared."
   }
 
@@ -135,4 +135,63 @@ run "rejects_invalid_worker_type" {
   }
 
   expect_failures = [var.worker_type]
+}
+
+run "python_modules_install_from_the_given_wheels_only" {
+  command = plan
+
+  variables {
+    additional_python_modules = ["s3://acme-artifacts/jobs/customers_clean/python/0a1b/PyYAML-6.0.2-cp311-cp311-manylinux_2_17_x86_64.whl"]
+  }
+
+  assert {
+    condition     = aws_glue_job.this.default_arguments["--additional-python-modules"] == var.additional_python_modules[0]
+    error_message = "The declared wheels must be passed to Glue as --additional-python-modules."
+  }
+
+  assert {
+    condition     = aws_glue_job.this.default_arguments["--python-modules-installer-option"] == "--no-index"
+    error_message = "pip on Glue must not reach a package index (jobs in a VPC have no internet)."
+  }
+}
+
+run "no_python_modules_no_installer_arguments" {
+  command = plan
+
+  assert {
+    condition     = !contains(keys(aws_glue_job.this.default_arguments), "--additional-python-modules")
+    error_message = "Without python_modules the job gets no --additional-python-modules."
+  }
+}
+
+run "rejects_streaming_worker_type" {
+  command = plan
+
+  variables {
+    worker_type = "G.025X"
+  }
+
+  expect_failures = [var.worker_type]
+}
+
+run "rejects_glue_4" {
+  command = plan
+
+  variables {
+    glue_version = "4.0"
+  }
+
+  expect_failures = [var.glue_version]
+}
+
+run "platform_arguments_cannot_be_overridden" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for k in ["--extra-py-files", "--TempDir", "--custom-logGroup-prefix", "--enable-continuous-cloudwatch-log", "--job-bookmark-option"] :
+      contains(keys(aws_glue_job.this.non_overridable_arguments), k) && !contains(keys(aws_glue_job.this.default_arguments), k)
+    ])
+    error_message = "The platform's code, logging and bookmark arguments must be non-overridable (and not default arguments a run could replace)."
+  }
 }

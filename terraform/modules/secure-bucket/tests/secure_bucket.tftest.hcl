@@ -1,4 +1,8 @@
+# Plan-level: the bucket carries prevent_destroy, which `terraform test` (before 1.14) cannot clean
+# up after an apply; the mocks answer during the plan.
 mock_provider "aws" {
+  override_during = plan
+
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
   }
@@ -21,7 +25,7 @@ variables {
 }
 
 run "kms_encrypted_versioned_private_tls_only" {
-  command = apply
+  command = plan
 
   assert {
     condition = [
@@ -76,7 +80,7 @@ run "kms_encrypted_versioned_private_tls_only" {
 }
 
 run "access_log_target" {
-  command = apply
+  command = plan
 
   variables {
     bucket                        = "acme-data-logs"
@@ -103,7 +107,7 @@ run "access_log_target" {
 }
 
 run "emulator_without_tls_statement" {
-  command = apply
+  command = plan
 
   variables {
     deny_insecure_transport = false

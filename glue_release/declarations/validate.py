@@ -1,0 +1,25 @@
+"""``invoke validate``: every declaration and the rules across jobs, in well under a second.
+
+Only the declarations package is imported on this path (pydantic, PyYAML): no
+boto3, no PySpark, no Terraform. ``package``, ``plan`` and ``deploy`` run the
+same checks first, through ``load_jobs``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from glue_release.declarations.job import known_environments
+from glue_release.declarations.loader import load_jobs
+from glue_release.paths import JOBS_DIR
+
+
+def validate(jobs_dir: Path = JOBS_DIR) -> str:
+    """The one-line verdict; a problem is raised as ``UserError`` naming the file and field."""
+    environments = known_environments()
+    jobs = load_jobs(jobs_dir, environments)
+    overrides = sorted({env for job in jobs.values() for env in job.environments})
+    line = f"{len(jobs)} job declarations valid for {', '.join(environments)}"
+    if overrides:
+        line += f" (environment overrides in {', '.join(overrides)})"
+    return line

@@ -1,0 +1,185 @@
+"""Reading and writing S3-style sources with Spark, with the options Glue documents.
+
+Options from "Data format options for inputs and outputs in AWS Glue for Spark"
+(https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-format.html) and
+"Amazon S3 connections" (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-connect-s3-home.html).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from awsglue._local import not_available
+from awsglue._s3 import to_local
+
+LONG_RE = r"^[+-]?[0-9]+$"
+DOUBLE_RE = r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?$"
+FORMATS = ("csv", "json", "parquet", "glueparquet", "orc")
+
+
+def quote(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def col(name: str) -> Column:
+    return F.col(quote(name))
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.strip()
+        if value.startswith("["):
+            return [str(v) for v in json.loads(value)]
+        return [value]
+    return [str(v) for v in value]
+
+
+def truthy(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+def list_files(paths: Iterable[str], recurse: bool, exclusions: list[str]) -> list[str]:
+    """The data files under ``paths`` (s3:// or local), as Glue's S3 source lists them."""
+    files: list[str] = []
+    for given in paths:
+        local = Path(to_local(given))
+        if local.is_file():
+            candidates = [local]
+        elif local.is_dir():
+            candidates = sorted(p for p in (local.rglob("*") if recurse else local.iterdir()) if p.is_file())
+        else:
+            raise FileNotFoundError(f"{given}: no such file or folder (locally {local})")
+        for path in candidates:
+            rel = path.relative_to(local).as_posix() if local.is_dir() else path.name
+            if any(part.startswith(("_", ".")) for part in Path(rel).parts):
+                continue  # Spark/Hadoop markers (_SUCCESS, .crc) are not data
+            uri = given.rstrip("/") + "/" + rel if local.is_dir() else given
+            if any(fnmatch.fnmatch(uri, pat) or fnmatch.fnmatch(rel, pat) for pat in exclusions):
+                continue
+            files.append(str(path))
+    return files
+
+
+def read(
+    spark: SparkSession, files: list[str], fmt: str, options: dict[str, Any]
+) -> tuple[DataFrame, dict[str, tuple[str, ...]]]:
+    """A DataFrame of ``files`` plus the choice columns (name -> candidate types) Glue would infer."""
+    fmt = (fmt or "").lower()
+    if fmt not in FORMATS:
+        not_available(f"format {fmt!r}", f"local reads support {', '.join(FORMATS)}")
+    if not files:
+        return spark.createDataFrame([], T.StructType([])), {}
+    if fmt == "csv":
+        return _read_csv(spark, files, options)
+    if fmt == "json":
+        return _read_json(spark, files, options), {}
+    if fmt == "orc":
+        return spark.read.orc(files), {}
+    return spark.read.parquet(*files), {}
+
+
+def _read_csv(spark: SparkSession, files: list[str], options: dict[str, Any]):
+    header = truthy(options.get("withHeader", False))
+    skip_first = truthy(options.get("skipFirst", False))
+    if header and skip_first:
+        not_available("csv format option skipFirst together with withHeader")
+    quote_char = str(options.get("quoteChar", '"'))
+    reader = (
+        spark.read.option("header", header or skip_first)
+        .option("sep", str(options.get("separator", ",")))
+        .option("quote", "\u0000" if quote_char == "-1" else quote_char)
+        .option("multiLine", truthy(options.get("multiLine", False)))
+        .option("inferSchema", False)
+    )
+    if "escaper" in options:
+        reader = reader.option("escape", str(options["escaper"]))
+    df = reader.csv(files)
+    if not header:  # Glue names headerless columns col0, col1, ...
+        df = df.toDF(*[f"col{i}" for i in range(len(df.columns))])
+    return infer_choices(df)
+
+
+def infer_choices(df: DataFrame) -> tuple[DataFrame, dict[str, tuple[str, ...]]]:
+    """Type string columns per value, as a DynamicFrame does: long, double, string, or a choice of them."""
+    names = [f.name for f in df.schema.fields if isinstance(f.dataType, T.StringType)]
+    if not names:
+        return df, {}
+    aggs = []
+    for i, name in enumerate(names):
+        c = col(name)
+        is_long = c.rlike(LONG_RE)
+        is_double = c.rlike(DOUBLE_RE) & ~is_long
+        aggs += [
+            F.count(F.when(is_long, 1)).alias(f"l{i}"),
+            F.count(F.when(is_double, 1)).alias(f"d{i}"),
+            F.count(F.when(c.isNotNull() & ~c.rlike(DOUBLE_RE), 1)).alias(f"s{i}"),
+        ]
+    counts = df.agg(*aggs).first()
+    choices: dict[str, tuple[str, ...]] = {}
+    casts: dict[str, str] = {}
+    for i, name in enumerate(names):
+        longs, doubles, strings = counts[f"l{i}"], counts[f"d{i}"], counts[f"s{i}"]
+        numeric = "double" if doubles else "long"
+        if (longs or doubles) and strings:
+            choices[name] = (numeric, "string")
+        elif longs or doubles:
+            casts[name] = "bigint" if numeric == "long" else "double"
+    if casts:
+        df = df.select(
+            *[F.expr(f"try_cast({quote(n)} AS {casts[n]})").alias(n) if n in casts else col(n) for n in df.columns]
+        )
+    return df, choices
+
+
+_JSON_PATH = re.compile(r"^\$((?:\.[A-Za-z_][\w]*)*)\[\*\]$")
+
+
+def _read_json(spark: SparkSession, files: list[str], options: dict[str, Any]) -> DataFrame:
+    json_path = options.get("jsonPath")
+    multi = truthy(options.get("multiLine", False)) or json_path is not None
+    df = spark.read.option("multiLine", multi).json(files)
+    if json_path and json_path != "$[*]":
+        match = _JSON_PATH.match(str(json_path))
+        if not match:
+            not_available(f"jsonPath {json_path!r}", "local reads support '$[*]' and '$.a.b[*]'")
+        field = match[1].lstrip(".")
+        df = df.select(F.explode(F.col(field)).alias("__r")).select("__r.*")
+    return df
+
+
+def write(df: DataFrame, path: str, fmt: str, options: dict[str, Any], partition_keys: list[str]) -> None:
+    """Append ``df`` under ``path`` (Glue's S3 sink adds files; it never replaces a folder)."""
+    fmt = (fmt or "").lower()
+    if fmt not in FORMATS:
+        not_available(f"format {fmt!r}", f"local writes support {', '.join(FORMATS)}")
+    local = to_local(path)
+    os.makedirs(local, exist_ok=True)
+    if not df.columns:  # an empty DynamicFrame (e.g. a bookmarked read with nothing new): no files
+        return
+    writer = df.write.mode("append")
+    if partition_keys:
+        writer = writer.partitionBy(*partition_keys)
+    if "compression" in options:
+        writer = writer.option("compression", str(options["compression"]))
+    if fmt == "csv":
+        writer.option("header", truthy(options.get("writeHeader", True))).option(
+            "sep", str(options.get("separator", ","))
+        ).csv(local)
+    elif fmt == "json":
+        writer.json(local)
+    elif fmt == "orc":
+        writer.orc(local)
+    else:
+        writer.parquet(local)
