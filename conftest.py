@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
-from glue_release.spark import local_session
+from glue_release.runs.spark import local_session
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +26,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not declared:  # the common case costs no declaration parsing
         return
     from glue_release.declarations import load_job
-    from glue_release.local_run import python_modules_path
+    from glue_release.runs.local_run import python_modules_path
 
     for folder in declared:
         sys.path[:0] = [str(p) for p in python_modules_path(load_job(folder))]

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from glue_release import commands  # noqa: E402
-from glue_release.emulator import free_port  # noqa: E402
+from glue_release.emulator.control import free_port  # noqa: E402
 
 TARGET_S = 75.0
 LIFECYCLE = re.compile(r"^(\d{4}-\d\d-\d\dT\S+) \[")

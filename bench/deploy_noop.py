@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from glue_release import commands, release  # noqa: E402
-from glue_release.emulator import free_port  # noqa: E402
+from glue_release.emulator.control import free_port  # noqa: E402
 from glue_release.paths import TERRAFORM_DIR  # noqa: E402
 
 

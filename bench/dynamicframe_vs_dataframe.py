@@ -27,7 +27,7 @@ from awsglue.context import GlueContext  # noqa: E402
 from awsglue.transforms import ApplyMapping  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 
-from glue_release.spark import local_session  # noqa: E402
+from glue_release.runs.spark import local_session  # noqa: E402
 
 MAPPINGS = [
     ("drg definition", "string", "drg", "string"),

@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from glue_release import commands  # noqa: E402
-from glue_release.emulator import free_port  # noqa: E402
-from glue_release.iam import admin  # noqa: E402
+from glue_release.emulator.control import free_port  # noqa: E402
+from glue_release.emulator.iam import admin  # noqa: E402
 
 ENFORCED = admin.server_env
 CHECK = admin.check_enforced

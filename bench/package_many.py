@@ -28,8 +28,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from glue_release import commands, declarations, packaging, release, scaffold  # noqa: E402
-from glue_release.emulator import free_port  # noqa: E402
+from glue_release import commands, declarations, release, scaffold  # noqa: E402
+from glue_release.artifacts import packaging  # noqa: E402
+from glue_release.emulator.control import free_port  # noqa: E402
 
 
 def generate(root: Path, count: int) -> Path:

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from glue_release import declarations  # noqa: E402
-from glue_release.emulator import free_port  # noqa: E402
+from glue_release.emulator.control import free_port  # noqa: E402
 from glue_release.settings import Settings  # noqa: E402
 from glue_release.smoke import run_smoke  # noqa: E402
 from glue_release.smoke.checks import spark_session  # noqa: E402

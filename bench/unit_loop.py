@@ -23,7 +23,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "jobs")]
 
-from glue_release.spark import local_session  # noqa: E402
+from glue_release.runs.spark import local_session  # noqa: E402
 
 
 class CallTimes:

@@ -9,10 +9,10 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
+from glue_release.emulator.iam.admin import ADMIN_USER
+from glue_release.emulator.iam.credentials import Credentials
+from glue_release.emulator.iam.denied import explain_denials
 from glue_release.errors import UserError
-from glue_release.iam.admin import ADMIN_USER
-from glue_release.iam.credentials import Credentials
-from glue_release.iam.denied import explain_denials
 from glue_release.settings import Settings
 
 RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 10})

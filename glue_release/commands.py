@@ -8,10 +8,12 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from glue_release import aws, declarations, drift_report, local_run, preview, release, scaffold, stamps
+from glue_release import aws, declarations, release, scaffold, stamps
+from glue_release.artifacts.packaging import Manifest
 from glue_release.errors import UserError
-from glue_release.packaging import Manifest
 from glue_release.paths import BUILD_DIR, JOBS_DIR, REPO_ROOT
+from glue_release.review import drift_report
+from glue_release.runs import local_run, preview
 from glue_release.settings import Settings, load_settings
 from glue_release.smoke import run_smoke
 from glue_release.stages import StageRun
@@ -60,7 +62,7 @@ def pytest_command(unit: bool = False, jobs: list[str] | None = None, jobs_dir: 
 
 def test(unit: bool = False, jobs: list[str] | None = None) -> None:
     """pytest in the tool's runtime; the tests of Glue 6.0 jobs in theirs (.venv-glue6: Python 3.13, Spark 4)."""
-    from glue_release.glue_local.runtimes import job_test_runs
+    from glue_release.runs.glue_local.runtimes import job_test_runs
 
     ignore, other_runtimes = job_test_runs(declarations.load_jobs())
     marks = ["-m", "not emulator and not slow and not terraform"] if unit else []
@@ -329,8 +331,8 @@ def adopt(env: str, config: Mapping[str, Any], names: list[str], every: bool, jo
 
 
 def run(env: str, config: Mapping[str, Any], job_name: str) -> None:
-    """Start a deployed job on AWS so that its downstream jobs run too (see glue_release/start_run.py)."""
-    from glue_release import start_run
+    """Start a deployed job on AWS so that its downstream jobs run too (see glue_release/runs/start_run.py)."""
+    from glue_release.runs import start_run
 
     settings = settings_for(env, config)
     if settings.is_local:
@@ -454,7 +456,7 @@ def local_status(config: Mapping[str, Any]) -> None:
 
 def local_env(config: Mapping[str, Any]) -> None:
     """Print the export lines for a shell whose AWS CLI and boto3 should talk to the emulator."""
-    from glue_release.iam.shell import export_lines
+    from glue_release.emulator.iam.shell import export_lines
 
     settings = settings_for("local", config)
     emulator = settings.emulator
@@ -469,7 +471,7 @@ def local_env(config: Mapping[str, Any]) -> None:
 
 def unlock(env: str, config: Mapping[str, Any], yes: bool = False, answer: Callable[[str], str] = input) -> bool:
     """Remove a stale Terraform state lock: show it, refuse while its holder runs here, confirm. True when removed."""
-    from glue_release import state_lock
+    from glue_release.terraform import state_lock
 
     settings = settings_for(env, config)
     with release.env_lock(settings):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from glue_release.errors import UserError
 from glue_release.paths import BUILD_DIR, REPO_ROOT, TERRAFORM_DIR
-from glue_release.terraform import cli_config
+from glue_release.terraform.runner import cli_config
 
 TOOLS = REPO_ROOT / ".tools"
 

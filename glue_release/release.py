@@ -22,16 +22,18 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from python_terraform import IsFlagged
 
-from glue_release import artifact_check, aws, bootstrap_state, orphans, plan_summary, state_lock, upload
-from glue_release.console import planned_total
+from glue_release import aws
+from glue_release.artifacts import artifact_check, upload
+from glue_release.artifacts.packaging import Manifest, package
 from glue_release.declarations import JobDeclaration
+from glue_release.emulator.iam import roles
 from glue_release.errors import UserError
-from glue_release.iam import roles
-from glue_release.packaging import Manifest, package
 from glue_release.paths import BOOTSTRAP_DIR, REPO_ROOT, RUNTIME_DIR, TERRAFORM_DIR
-from glue_release.review import assemble, gate
+from glue_release.review import assemble, gate, plan_summary
 from glue_release.settings import Settings, read_tfvars
-from glue_release.terraform import TerraformRunner, cli_config
+from glue_release.terraform import bootstrap_state, orphans, state_lock
+from glue_release.terraform.console import planned_total
+from glue_release.terraform.runner import TerraformRunner, cli_config
 
 CREDENTIAL_VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
 

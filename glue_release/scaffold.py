@@ -208,7 +208,7 @@ def new_job(name: str, jobs_dir: Path, tidy: bool = True, style: str = "runtime"
         "sample/input.csv": SAMPLE_CSV,
     }
     if style == "glue":
-        from glue_release.glue_local.scaffold_glue import FILES
+        from glue_release.runs.glue_local.scaffold_glue import FILES
 
         files = FILES
     for relative, template in files.items():

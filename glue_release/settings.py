@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from glue_release.emulator import DEFAULT_PORT, Emulator
+from glue_release.emulator.control import DEFAULT_PORT, Emulator
 from glue_release.errors import UserError
 from glue_release.paths import BUILD_DIR, ENVIRONMENTS_DIR
 

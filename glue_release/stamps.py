@@ -19,7 +19,7 @@ from glue_release.declarations import JobDeclaration
 from glue_release.paths import REPO_ROOT
 
 # What a smoke verdict depends on besides the deployment and the job folders: the code that runs and checks it.
-SMOKE_TOOL = ("glue_release/smoke", "glue_release/script_runner.py", "glue_release/spark.py")
+SMOKE_TOOL = ("glue_release/smoke", "glue_release/runs/script_runner.py", "glue_release/runs/spark.py")
 # Never inputs: what the tool itself writes, and the environments it installs.
 NOT_INPUTS = {"build", ".venv", ".tools", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".terraform"}
 

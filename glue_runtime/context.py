@@ -52,6 +52,6 @@ def job_context(args: Mapping[str, Any], app_name: str | None = None) -> Iterato
         yield JobContext(spark=glue_context.spark_session, args=args, glue_context=glue_context)
         job.commit()
         return
-    # Glue runs Spark in UTC; so does every local run (glue_release.spark pins the JVM and process too).
+    # Glue runs Spark in UTC; so does every local run (glue_release.runs.spark pins the JVM and process too).
     spark = SparkSession.builder.appName(name).config("spark.sql.session.timeZone", "UTC").getOrCreate()
     yield JobContext(spark=spark, args=args)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from glue_release.emulator import Emulator, free_port
+from glue_release.emulator.control import Emulator, free_port
 
 
 @pytest.fixture(scope="session")

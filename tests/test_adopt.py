@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from glue_release import aws, commands, declarations, release
-from glue_release.emulator import free_port
+from glue_release.emulator.control import free_port
 from glue_release.errors import UserError
 from glue_release.settings import Settings
 

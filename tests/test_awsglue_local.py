@@ -13,7 +13,7 @@ import pytest
 from chispa import assert_df_equality
 from pyspark.sql import Row
 
-from glue_release.glue_local import LOCAL_GLUE_DIR
+from glue_release.runs.glue_local import LOCAL_GLUE_DIR
 
 if str(LOCAL_GLUE_DIR) not in sys.path:
     sys.path.insert(0, str(LOCAL_GLUE_DIR))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from glue_release.console import Progress, planned_total, tail
+from glue_release.terraform.console import Progress, planned_total, tail
 
 APPLY = """\
 module.a.aws_s3_bucket.this: Creating...

@@ -13,12 +13,14 @@ import jsonschema
 import pytest
 import yaml
 
-from glue_release import declarations, packaging, plan_summary, scaffold
+from glue_release import declarations, scaffold
+from glue_release.artifacts import packaging
 from glue_release.declarations import schema
 from glue_release.declarations.cron import check_cron
 from glue_release.declarations.rules import MAX_ARGUMENTS_BYTES
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR, REPO_ROOT, TERRAFORM_DIR
+from glue_release.review import plan_summary
 
 ENVS = ["dev", "local", "prod", "test"]
 

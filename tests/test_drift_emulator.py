@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from glue_release import aws, commands, declarations, drift_report, release
-from glue_release.emulator import free_port
+from glue_release import aws, commands, declarations, release
+from glue_release.emulator.control import free_port
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR
+from glue_release.review import drift_report
 from glue_release.settings import Settings, read_tfvars
 
 pytestmark = pytest.mark.emulator

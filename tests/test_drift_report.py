@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from glue_release import drift_report
+from glue_release.review import drift_report
 
 
 def change(address: str, actions: list[str], before: dict | None = None, after: dict | None = None) -> dict:

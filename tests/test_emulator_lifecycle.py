@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from glue_release.emulator_server import lifecycle_patches
+from glue_release.emulator.server import lifecycle_patches
 
 BUCKET = "lifecycle"
 # The shapes terraform/modules/secure-bucket sends (filter {} is sent as an empty prefix).

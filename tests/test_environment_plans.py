@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from glue_release import declarations, packaging
-from glue_release.dependencies.wheels import CACHE_DIR as WHEEL_CACHE
-from glue_release.emulator import ACCOUNT_ID, Emulator
+from glue_release import declarations
+from glue_release.artifacts import packaging
+from glue_release.artifacts.dependencies.wheels import CACHE_DIR as WHEEL_CACHE
+from glue_release.emulator.control import ACCOUNT_ID, Emulator
 from glue_release.paths import ENVIRONMENTS_DIR, JOBS_DIR, TERRAFORM_DIR
 from glue_release.settings import load_settings, read_tfvars
-from glue_release.terraform import TerraformRunner, cli_config
+from glue_release.terraform.runner import TerraformRunner, cli_config
 
 boto3 = pytest.importorskip("boto3")
 

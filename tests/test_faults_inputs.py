@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from glue_release import aws, commands, declarations, local_run
-from glue_release.emulator import Emulator, free_port
+from glue_release import aws, commands, declarations
+from glue_release.emulator.control import Emulator, free_port
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR, REPO_ROOT
+from glue_release.runs import local_run
 from glue_release.settings import check_config_file
 
 INVOKE = Path(sys.executable).with_name("invoke")

@@ -17,7 +17,8 @@ import pytest
 from moto import mock_aws
 from moto.core import enable_iam_authentication
 
-from glue_release import declarations, packaging, upload
+from glue_release import declarations
+from glue_release.artifacts import packaging, upload
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR
 from glue_release.smoke import s3io

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import socket
 
-from glue_release import artifact_check, orphans, plan_summary
-from glue_release.state_lock import LockInfo
+from glue_release.artifacts import artifact_check
+from glue_release.review import plan_summary
+from glue_release.terraform import orphans
+from glue_release.terraform.state_lock import LockInfo
 
 
 def drift(address: str, before: dict, after: dict) -> dict:

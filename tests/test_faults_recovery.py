@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from glue_release import aws, commands, declarations, orphans, release, state_lock
-from glue_release.emulator import free_port
+from glue_release import aws, commands, declarations, release
+from glue_release.emulator.control import free_port
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR, REPO_ROOT, RUNTIME_DIR
 from glue_release.settings import Settings
+from glue_release.terraform import orphans, state_lock
 
 pytestmark = pytest.mark.emulator
 

@@ -10,9 +10,11 @@ import shutil
 
 import pytest
 
-from glue_release import local_run, packaging, scaffold
+from glue_release import scaffold
+from glue_release.artifacts import packaging
 from glue_release.declarations import load_job
 from glue_release.errors import UserError
+from glue_release.runs import local_run
 
 
 @pytest.mark.slow

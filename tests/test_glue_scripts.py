@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from glue_release import local_run
 from glue_release.declarations import load_job
+from glue_release.runs import local_run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "glue_scripts"
 SHA256 = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from glue_release import local_run
 from glue_release.declarations import load_job
+from glue_release.runs import local_run
 
 SCRIPT = """\
 import sys

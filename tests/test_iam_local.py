@@ -16,11 +16,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from glue_release import aws, commands, declarations
-from glue_release.emulator import Emulator, free_port
+from glue_release.emulator.control import Emulator, free_port
+from glue_release.emulator.iam import admin, roles
+from glue_release.emulator.iam.denied import AccessDenied, describe, terraform_denial
+from glue_release.emulator.iam.moto_patches import principal_matches
 from glue_release.errors import UserError
-from glue_release.iam import admin, roles
-from glue_release.iam.denied import AccessDenied, describe, terraform_denial
-from glue_release.iam.moto_patches import principal_matches
 from glue_release.settings import Settings
 from glue_release.smoke.emulator_deploy import bucket_name, deploy_jobs, emulator_settings
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from glue_release import declarations, local_run, scaffold
+from glue_release import declarations, scaffold
 from glue_release.errors import UserError
 from glue_release.paths import REPO_ROOT
+from glue_release.runs import local_run
 
 
 def invoke(*args: str) -> subprocess.CompletedProcess:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from glue_release import declarations, packaging
+from glue_release import declarations
+from glue_release.artifacts import packaging
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR, RUNTIME_DIR
 
@@ -91,7 +92,7 @@ def test_terraform_vars_carry_declarations_and_keys(jobs_copy, tmp_path):
 def test_packaging_never_ships_the_local_awsglue(jobs_copy, tmp_path):
     # local_glue/awsglue must never reach Glue, where it would shadow the real awsglue.
     from glue_release import scaffold
-    from glue_release.glue_local import LOCAL_GLUE_DIR
+    from glue_release.runs.glue_local import LOCAL_GLUE_DIR
 
     scaffold.new_job("glue_style", jobs_copy, tidy=False, style="glue")  # a job that imports awsglue
     manifest = build(jobs_copy, tmp_path / "out")

@@ -1,6 +1,6 @@
 """The review summary, from plans in the shape of `terraform show -json` (see test_release for real ones)."""
 
-from glue_release import plan_summary
+from glue_release.review import plan_summary
 
 OLD = "a" * 64
 NEW = "b" * 64

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from glue_release import preview
+from glue_release.runs import preview
 
 
 def test_preview_line_round_trips_values_as_text():

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from glue_release import declarations, local_run, packaging
-from glue_release.dependencies import imports
+from glue_release import declarations
+from glue_release.artifacts import packaging
+from glue_release.artifacts.dependencies import imports
 from glue_release.errors import UserError
+from glue_release.runs import local_run
 
 WHEEL = r"PyYAML-6\.0\.2-{tag}-{tag}-manylinux[^/]*x86_64\.whl"
 

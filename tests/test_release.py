@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from glue_release import aws, commands, declarations, release
-from glue_release.emulator import Emulator, free_port
+from glue_release.emulator.control import Emulator, free_port
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR, RUNTIME_DIR
 from glue_release.settings import Settings, load_settings, read_tfvars
-from glue_release.terraform import check_version
+from glue_release.terraform.runner import check_version
 
 needs_emulator = pytest.mark.emulator
 

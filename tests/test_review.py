@@ -15,8 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from glue_release import plan_summary
-from glue_release.review import attributes, cost, gate, iam, provenance
+from glue_release.review import attributes, cost, gate, iam, plan_summary, provenance
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from glue_release import aws, declarations, release
+from glue_release.artifacts.packaging import git_commit
 from glue_release.errors import UserError
-from glue_release.packaging import git_commit
 from glue_release.paths import JOBS_DIR
 from glue_release.review.provenance import COMMIT_METADATA
 from glue_release.settings import Settings

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from glue_release import declarations, local_run, scaffold
+from glue_release import declarations, scaffold
+from glue_release.runs import local_run
 from glue_release.smoke.checks import OutputFacts, check_outputs
 from glue_release.smoke.spec import parse_smoke
 

@@ -15,7 +15,7 @@ import pytest
 from botocore.stub import Stubber
 
 from glue_release import aws, declarations
-from glue_release.emulator import free_port
+from glue_release.emulator.control import free_port
 from glue_release.settings import Settings
 from glue_release.smoke import run_smoke
 from glue_release.smoke.aws_runner import AwsRunner

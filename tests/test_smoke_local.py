@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from glue_release import aws, declarations
-from glue_release.emulator import free_port
-from glue_release.packaging import Manifest
+from glue_release.artifacts.packaging import Manifest
+from glue_release.emulator.control import free_port
 from glue_release.paths import JOBS_DIR
 from glue_release.settings import Settings
 from glue_release.smoke import SmokeReport, run_smoke

@@ -9,8 +9,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from glue_release import start_run
 from glue_release.errors import UserError
+from glue_release.runs import start_run
 
 ROLE = "arn:aws:iam::123456789012:role/glue-etl-test-x"
 

@@ -23,7 +23,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from glue_release import release
-from glue_release.iam import admin
+from glue_release.emulator.iam import admin
 
 boto3 = pytest.importorskip("boto3")
 
@@ -322,7 +322,7 @@ def test_new_script_key_changes_only_that_job(deployment: Deployment) -> None:
     assert changes == {'module.glue_job["customers_clean"].aws_glue_job.this': ["update"]}
 
 
-# --------------------------------------------------------------------------- IAM enforced (glue_release/iam)
+# --------------------------------------------------------------------------- IAM enforced (glue_release/emulator/iam)
 # The emulator enforces IAM (tests/conftest.py starts it as the tool does); Terraform ran as its admin.
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from glue_release.terraform import cli_config
+from glue_release.terraform.runner import cli_config
 
 REPO = Path(__file__).resolve().parents[1]
 TERRAFORM = REPO / "terraform"

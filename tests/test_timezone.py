@@ -1,7 +1,7 @@
 """Local Spark runs in UTC whatever the machine's zone, as Glue does.
 
 Each probe runs in a fresh process started with ``TZ=America/New_York``: there, without the
-pins in ``glue_release.spark``, 2024-03-01 23:30 became 2024-03-02 04:30 (the 5-hour shift).
+pins in ``glue_release.runs.spark``, 2024-03-01 23:30 became 2024-03-02 04:30 (the 5-hour shift).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import sys
 
 import pytest
 
-from glue_release import local_run
 from glue_release.paths import REPO_ROOT
+from glue_release.runs import local_run
 
 NEW_YORK = "America/New_York"
 
@@ -36,7 +36,7 @@ def probe(spark):
     }), flush=True)
 
 if sys.argv[1:2] == ["--session"]:  # the tests' and smoke checks' session
-    from glue_release.spark import local_session
+    from glue_release.runs.spark import local_session
     probe(local_session("tz-probe", cores=1))
 else:  # a job script, as run-local and local smoke runs start it
     from glue_runtime import job_context, resolve_args

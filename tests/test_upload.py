@@ -15,7 +15,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from glue_release import declarations, packaging, upload
+from glue_release import declarations
+from glue_release.artifacts import packaging, upload
 from glue_release.errors import UserError
 from glue_release.paths import JOBS_DIR
 

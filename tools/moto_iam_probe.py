@@ -25,8 +25,8 @@ from botocore.exceptions import ClientError
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 NO_RETRY = Config(retries={"max_attempts": 1})
-# --patched: the tool's server (glue_release.emulator_server, with glue_release/iam/moto_patches.py)
-SERVER = "glue_release.emulator_server" if "--patched" in sys.argv else "moto.server"
+# --patched: the tool's server (glue_release.emulator.server, with glue_release/emulator/iam/moto_patches.py)
+SERVER = "glue_release.emulator.server" if "--patched" in sys.argv else "moto.server"
 
 
 def free_port() -> int:

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from glue_release.paths import ENVIRONMENTS_DIR, REPO_ROOT
-from glue_release.plan_summary import Review, changes, dangerous, job_code_changes
 from glue_release.review import cost, gate, iam, provenance
+from glue_release.review.plan_summary import Review, changes, dangerous, job_code_changes
 
 
 def sensitive_names(env: str, state_bucket: str, environments_dir: Path = ENVIRONMENTS_DIR) -> dict[str, str]:

@@ -175,7 +175,7 @@ def _attachment_rows(values: dict[str, Any] | None) -> set[Permission]:
 
 def policy_changes(plan: dict[str, Any], sensitive_names: dict[str, str] | None = None) -> list[PolicyChange]:
     """Every IAM role, policy or attachment created, changed or destroyed, with its permission rows and flags."""
-    from glue_release.plan_summary import action_of
+    from glue_release.review.plan_summary import action_of
 
     out: list[PolicyChange] = []
     for rc in plan.get("resource_changes", []):

@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from glue_release.packaging import Manifest
+from glue_release.artifacts.packaging import Manifest
 from glue_release.review.provenance import commit_of
 from glue_release.settings import Settings
 from glue_release.smoke.deployed import glue_job_name

@@ -18,9 +18,9 @@ from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 
-from glue_release.script_runner import data_format, read_output
+from glue_release.runs.script_runner import data_format, read_output
+from glue_release.runs.spark import local_session
 from glue_release.smoke.spec import OutputCheck, SmokeSpec
-from glue_release.spark import local_session
 
 _session_lock = threading.Lock()
 

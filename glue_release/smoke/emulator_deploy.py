@@ -17,10 +17,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from glue_release import aws, upload
+from glue_release import aws
+from glue_release.artifacts import upload
+from glue_release.artifacts.packaging import Manifest, package
 from glue_release.declarations import JobDeclaration
-from glue_release.emulator import ACCOUNT_ID
-from glue_release.packaging import Manifest, package
+from glue_release.emulator.control import ACCOUNT_ID
 from glue_release.paths import ENVIRONMENTS_DIR
 from glue_release.settings import LOCAL, Settings
 from glue_release.smoke.deployed import glue_job_name

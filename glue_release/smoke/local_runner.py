@@ -19,9 +19,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from glue_release.glue_local import CONFIG_ENV, LOCAL_GLUE_DIR, runtimes
-from glue_release.glue_local.smoke import smoke_settings
-from glue_release.local_run import python_modules_path, run_script
+from glue_release.runs.glue_local import CONFIG_ENV, LOCAL_GLUE_DIR, runtimes
+from glue_release.runs.glue_local.smoke import smoke_settings
+from glue_release.runs.local_run import python_modules_path, run_script
 from glue_release.smoke import s3io
 from glue_release.smoke.deployed import DeployedJob
 from glue_release.smoke.glue_runs import GlueRuns, JobRun
@@ -30,7 +30,7 @@ from glue_release.smoke.s3io import S3Uri
 
 TAIL_LINES = 30
 TRACEBACK = "Traceback (most recent call last):"
-RUNNER_FRAMES = ('"<frozen runpy>"', "glue_release/script_runner.py")
+RUNNER_FRAMES = ('"<frozen runpy>"', "glue_release/runs/script_runner.py")
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from glue_release import aws
 from glue_release.declarations import JobDeclaration, select_job
+from glue_release.emulator.iam import roles
+from glue_release.emulator.iam.denied import AccessDenied
 from glue_release.errors import UserError
-from glue_release.iam import roles
-from glue_release.iam.denied import AccessDenied
 from glue_release.release import release_client
 from glue_release.settings import Settings
 from glue_release.smoke import s3io

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from glue_release import artifact_check
+from glue_release.artifacts import artifact_check
 
 SMOKE_PREFIX = "_smoke/"
 

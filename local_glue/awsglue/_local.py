@@ -1,6 +1,6 @@
 """Local-run settings (S3 mapping, catalog folder, bookmarks folder, Glue version) and the one error for gaps.
 
-The runner (``glue_release.glue_local``) writes the settings as JSON and names the file in
+The runner (``glue_release.runs.glue_local``) writes the settings as JSON and names the file in
 ``GLUE_LOCAL_CONFIG``; tests call ``configure`` instead. Nothing here exists on Glue.
 """
 

@@ -172,7 +172,7 @@ def python_module_artifacts(job: JobDeclaration, out_dir: Path) -> tuple[Artifac
 
     Refuses first a job that imports a third-party module it does not declare.
     """
-    from glue_release.dependencies import imports, wheels
+    from glue_release.artifacts.dependencies import imports, wheels
 
     resolved = wheels.resolve(job.python_modules, job.glue_version)
     provided = set().union(*(wheels.top_level_modules(w.path) for w in resolved)) if resolved else set()
@@ -238,7 +238,7 @@ def package(
     ``env``: whose ``environments:`` overrides go into release.tfvars.json (None: the declarations as written).
     """
     compile_check(jobs, runtime_dir)
-    from glue_release.glue_local.bookmark_check import check_bookmarks  # here: glue_local imports declarations
+    from glue_release.runs.glue_local.bookmark_check import check_bookmarks  # here: glue_local imports declarations
 
     for job in jobs.values():
         check_bookmarks(job)

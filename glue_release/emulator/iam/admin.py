@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from glue_release.emulator.iam.credentials import SERVICE_STAND_INS
 from glue_release.errors import UserError
-from glue_release.iam.credentials import SERVICE_STAND_INS
 
 if TYPE_CHECKING:
-    from glue_release.emulator import Emulator
+    from glue_release.emulator.control import Emulator
 
 ADMIN_USER = "glue-release-admin"
 ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"

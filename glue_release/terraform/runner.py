@@ -26,8 +26,8 @@ from typing import IO
 
 from python_terraform import IsFlagged, Terraform
 
-from glue_release.console import Progress, tail
 from glue_release.errors import UserError
+from glue_release.terraform.console import Progress, tail
 
 MIN_VERSION = (1, 11)  # use_lockfile needs 1.10; the modules say >= 1.11
 _versions: dict[str, tuple[int, ...]] = {}
@@ -316,7 +316,7 @@ def explain(stderr: str) -> str:
             "another run holds the state lock (a deploy to the same environment is in progress); "
             "wait for it to finish, then run again"
         )
-    from glue_release.iam.denied import terraform_denial
+    from glue_release.emulator.iam.denied import terraform_denial
 
     if denial := terraform_denial(stderr):  # IAM refused a call: who, what, on what
         return f"{denial}; grant it where that role is defined (terraform/bootstrap for the deploy and plan roles)"

@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from glue_release import aws
 from glue_release.errors import UserError
 from glue_release.settings import Settings, read_tfvars
-from glue_release.terraform import StateLockedError
+from glue_release.terraform.runner import StateLockedError
 
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_S3"
 

@@ -1,6 +1,6 @@
 """Where moto's IAM evaluation departs from AWS in ways that would refuse correct policies, follow AWS.
 
-Installed by ``glue_release.emulator_server`` before the server starts. Each change
+Installed by ``glue_release.emulator.server`` before the server starts. Each change
 moves moto towards AWS's documented evaluation; what moto still cannot evaluate
 errs towards *allowing*, so local never refuses what AWS would allow, and the
 README's emulator-gaps table lists what only AWS can prove. ``tools/moto_iam_probe.py``
@@ -37,7 +37,7 @@ from moto.iam.access_control import AssumedRoleAccessKey, IAMPolicy, IAMPolicySt
 from moto.iam.responses import IamResponse
 from moto.s3.responses import ACTION_MAP as S3_ACTION_MAP
 
-from glue_release.iam.credentials import SERVICE_STAND_INS
+from glue_release.emulator.iam.credentials import SERVICE_STAND_INS
 
 _ARN_ACCOUNT = re.compile(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):")
 

@@ -1,12 +1,12 @@
 """Run a Glue job script the way Glue does, with local Spark, in this process.
 
-``python -m glue_release.script_runner --script main.py [--path P ...] [--count NAME=DIR ...] -- ARGV...``
+``python -m glue_release.runs.script_runner --script main.py [--path P ...] [--count NAME=DIR ...] -- ARGV...``
 
 The script runs as ``__main__`` with ``sys.argv = [script, *ARGV]``; ``--path``
 entries (folders or the zips shipped in ``--extra-py-files``) go first on
 ``sys.path``. Afterwards each ``--count`` output is read back and its row count
 printed as ``rows NAME=N``, a line callers parse; with ``--preview N`` also its
-first N rows (``glue_release.preview``).
+first N rows (``glue_release.runs.preview``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
-from glue_release import preview
-from glue_release.spark import configure_process
+from glue_release.runs import preview
+from glue_release.runs.spark import configure_process
 
 READERS = {".parquet": "parquet", ".json": "json", ".csv": "csv"}
 

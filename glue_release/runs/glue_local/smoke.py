@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from glue_release.glue_local import CATALOG_DIR, LocalSettings
+from glue_release.runs.glue_local import CATALOG_DIR, LocalSettings
 
 
 def smoke_settings(work_dir: Path, run_dir: Path, glue_version: str) -> Path:

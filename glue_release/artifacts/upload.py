@@ -18,9 +18,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from glue_release import artifact_check
+from glue_release.artifacts import artifact_check
+from glue_release.artifacts.packaging import Artifact, Manifest
 from glue_release.errors import UserError
-from glue_release.packaging import Artifact, Manifest
 from glue_release.paths import REPO_ROOT
 from glue_release.review.provenance import COMMIT_METADATA
 

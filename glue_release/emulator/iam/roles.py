@@ -22,9 +22,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from glue_release.emulator.iam import admin
+from glue_release.emulator.iam.credentials import Credentials
 from glue_release.errors import UserError
-from glue_release.iam import admin
-from glue_release.iam.credentials import Credentials
 from glue_release.settings import Settings
 
 DEPLOY = "deploy"
@@ -49,7 +49,8 @@ def release_role_arn(settings: Settings, purpose: str) -> str | None:
         return None
     key = str(settings.build_dir.resolve())
     if key not in _bootstrap_outputs:
-        from glue_release import aws, bootstrap_state, release
+        from glue_release import aws, release
+        from glue_release.terraform import bootstrap_state
 
         s3 = aws.client(settings, "s3")
         if not bootstrap_state.remote_state_exists(s3, release.state_bucket(settings), settings.env):

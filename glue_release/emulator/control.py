@@ -72,18 +72,18 @@ class Emulator:
             "AWS_ENDPOINT_URL_S3": self.endpoint,
         }
 
-    # -- IAM (glue_release/iam) ---------------------------------------------------
+    # -- IAM (glue_release/emulator/iam) ---------------------------------------------------
 
     def admin_credentials(self) -> tuple[str, str]:
         """The admin's keys for the server now running (before it runs: placeholders it will refuse)."""
-        from glue_release.iam import admin
+        from glue_release.emulator.iam import admin
 
         keys = admin.admin_keys(self)
         return (keys.access_key_id, keys.secret_access_key) if keys else ("test", "test")
 
     def ensure_identity(self) -> None:
         """IAM is enforced: make sure the admin identity of this server exists (created once per start)."""
-        from glue_release.iam import admin
+        from glue_release.emulator.iam import admin
 
         admin.ensure(self)
 
@@ -141,10 +141,10 @@ class Emulator:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if not (self.cert.exists() and self.key.exists()):
             write_self_signed_cert(self.cert, self.key, self.host)
-        from glue_release.iam.admin import server_env
+        from glue_release.emulator.iam.admin import server_env
 
         env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true", **server_env(), **{MARKER: str(self.port)})
-        server = [sys.executable, "-m", "glue_release.emulator_server"]  # moto_server plus Glue updates
+        server = [sys.executable, "-m", "glue_release.emulator.server"]  # moto_server plus Glue updates
         cmd = [*server, "-H", self.host, "-p", str(self.port), "-c", str(self.cert), "-k", str(self.key)]
         with self.log.open("ab") as log:
             # A session of its own: Ctrl-C in the terminal that started it must not stop it.
@@ -194,7 +194,7 @@ def find_server(port: int) -> int | None:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if wanted in environ and b"glue_release.emulator_server" in cmdline:
+        if wanted in environ and b"glue_release.emulator.server" in cmdline:
             return int(entry.name)
     return None
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-# Service principal -> the IAM user that stands in for it in the emulator (created by glue_release.iam.admin,
-# honoured by glue_release.iam.moto_patches): only it may assume a role that trusts that service.
+# Service principal -> the IAM user that stands in for it in the emulator (created by glue_release.emulator.iam.admin,
+# honoured by glue_release.emulator.iam.moto_patches): only it may assume a role that trusts that service.
 SERVICE_STAND_INS = {"glue.amazonaws.com": "aws-service-glue"}
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shlex
 
-from glue_release.emulator import Emulator
-from glue_release.iam import admin
+from glue_release.emulator.control import Emulator
+from glue_release.emulator.iam import admin
 
 
 def export_lines(emulator: Emulator, region: str) -> list[str]:

@@ -15,7 +15,7 @@ answers as all_storage_classes_128K), and then the provider polls until its 3-mi
 timeout (moto issue #9729 was one such field). Here GetBucketLifecycleConfiguration
 answers with the configuration as it was put, as S3 does.
 
-Run as ``python -m glue_release.emulator_server [moto_server arguments]``.
+Run as ``python -m glue_release.emulator.server [moto_server arguments]``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from moto.glue.utils import Action, Predicate
 from moto.s3.responses import S3Response
 from moto.server import main as moto_main
 
-from glue_release.iam import moto_patches
+from glue_release.emulator.iam import moto_patches
 
 # JobUpdate field -> moto's FakeJob attribute, and the value AWS gives a field the update leaves out.
 JOB_FIELDS: dict[str, tuple[str, Any]] = {
@@ -128,5 +128,5 @@ def install() -> None:
 
 if __name__ == "__main__":
     install()
-    moto_patches.install()  # IAM evaluation closer to AWS (glue_release/iam/moto_patches.py)
+    moto_patches.install()  # IAM evaluation closer to AWS (glue_release/emulator/iam/moto_patches.py)
     moto_main(sys.argv[1:])

@@ -13,12 +13,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glue_release import glue_local, preview
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
-from glue_release.glue_local import runtimes
-from glue_release.glue_local.bookmark_check import check_bookmarks
 from glue_release.paths import REPO_ROOT
+from glue_release.runs import glue_local, preview
+from glue_release.runs.glue_local import runtimes
+from glue_release.runs.glue_local.bookmark_check import check_bookmarks
 
 PREVIEW_ROWS = 5
 ROWS_LINE = re.compile(r"^rows (?P<name>\w+)=(?P<rows>\d+|none)$")
@@ -87,7 +87,7 @@ def run_script(
     or this function is interrupted, so that no child of the job (its JVM, or anything it started that
     holds our pipe open) outlives the run or keeps us reading past the timeout.
     """
-    cmd = [python or sys.executable, "-m", "glue_release.script_runner"]
+    cmd = [python or sys.executable, "-m", "glue_release.runs.script_runner"]
     cmd += ["--script", str(script), "--app-name", job_name]
     for entry in python_path:
         cmd += ["--path", str(entry)]
@@ -195,7 +195,7 @@ def python_modules_path(job: JobDeclaration) -> list[Path]:
     """The job's declared wheels, installed once per wheel set, for its ``sys.path`` (empty without any)."""
     if not job.python_modules:
         return []
-    from glue_release.dependencies.local_env import site_dir
+    from glue_release.artifacts.dependencies.local_env import site_dir
 
     site = site_dir(job.python_modules)
     return [site] if site else []

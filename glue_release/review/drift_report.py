@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from glue_release.plan_summary import changes
+from glue_release.review.plan_summary import changes
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from glue_release.dependencies.wheels import CACHE_DIR, resolve
+from glue_release.artifacts.dependencies.wheels import CACHE_DIR, resolve
 from glue_release.errors import UserError
 
 LOCAL_GLUE_VERSION = "5.0"  # local runs use this machine's Python 3.11: Glue 5.x's

@@ -1,0 +1,1 @@
+"""Build and upload: content-hashed artifacts, their Python dependencies, the artifacts bucket."""
