@@ -223,7 +223,9 @@ module "job_role" {
   source   = "./modules/glue-job-role"
   for_each = var.jobs
 
-  name                     = local.jobs[each.key].aws_name
+  # "<prefix>-<job>" even for an adopted job: its old role is replaced, and the deploy role may only
+  # manage roles of the environment's prefix (the job keeps its own name, see adopted_glue_names).
+  name                     = "${var.name_prefix}-${each.key}"
   permissions_boundary_arn = local.boundary_arn
   # Smoke runs stage and read back data with the job's own permissions.
   assume_role_principal_arns = [local.deploy_role_arn]

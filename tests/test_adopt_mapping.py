@@ -60,7 +60,12 @@ def test_smoke_refuses_an_adopted_job_whose_paths_are_still_plain_arguments(tmp_
 
 def test_a_lone_scheduled_job_keeps_its_trigger_but_a_chain_names_its_old_triggers_for_deletion():
     job = {"Name": "extract", "Command": {"ScriptLocation": "s3://b/k.py"}}
-    nightly = {"Name": "nightly", "Type": "SCHEDULED", "Schedule": "cron(0 2 * * ? *)", "Actions": [{"JobName": "extract"}]}
+    nightly = {
+        "Name": "nightly",
+        "Type": "SCHEDULED",
+        "Schedule": "cron(0 2 * * ? *)",
+        "Actions": [{"JobName": "extract"}],
+    }
     alone = map_job(job, [nightly], "dev", {"extract": "extract"})
     assert alone.declaration["adopted"]["schedule_trigger"] == "nightly"  # imported into the job's own trigger
     chained = map_job(job, [nightly], "dev", {"extract": "extract"}, chained=True)

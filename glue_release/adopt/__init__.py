@@ -149,7 +149,7 @@ def _write(item: Mapped, script: bytes, jobs_dir: Path) -> Adopted:
     return Adopted(final, item.glue_name, item.unmapped)
 
 
-def summary(results: list[Adopted]) -> str:
+def summary(results: list[Adopted], env: str | None = None) -> str:
     lines = []
     for r in results:
         if r.skipped:
@@ -157,4 +157,10 @@ def summary(results: list[Adopted]) -> str:
             continue
         lines.append(f"  {r.glue_name:<32} -> jobs/{r.folder.name}/")
         lines += [f"      not mapped: {u}" for u in r.unmapped]
+    if env and any(not r.skipped for r in results):
+        # The deploy role manages "<name_prefix>-*" only; adopted jobs keep their own names.
+        lines.append(
+            f"before the plan: an administrator runs `invoke bootstrap --env {env}` once; the deploy role manages "
+            f"only the environment's prefix, and this grants it the adopted jobs' own names"
+        )
     return "\n".join(lines)
