@@ -47,7 +47,7 @@ def test_the_reader_takes_the_map_and_nothing_else(tmp_path):
         'region = "eu-west-1"\n'
         'tags = { Project = "x" }\n'
         "external_buckets = {\n"
-        "  # the finance team's exports; retired: old = { bucket = \"acme-gone\" }\n"
+        '  # the finance team\'s exports; retired: old = { bucket = "acme-gone" }\n'
         '  partner_feed = {\n    bucket      = "acme-feed" # prod\n'
         '    kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/abc"\n  }\n'
         '  ledger = { bucket = "acme-ledger" }\n'
