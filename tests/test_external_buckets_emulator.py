@@ -53,8 +53,8 @@ module "role" {
   read_locations             = [{ bucket_arn = "arn:aws:s3:::%(bucket)s", prefix = "orders/" }]
   write_locations            = [{ bucket_arn = "arn:aws:s3:::%(bucket)s", prefix = "exchange/" }]
   temp_location              = { bucket_arn = "arn:aws:s3:::%(bucket)s", prefix = "tmp/partner_probe/" }
-  log_group_names            = []
-  kms_key_arns               = []
+  log_group_names            = ["/aws-glue/jobs/glue-etl-local/partner_probe/output"]
+  kms_key_arns               = ["arn:aws:kms:us-east-1:123456789012:key/partner-probe"]
 }
 
 output "arn" { value = module.role.arn }
