@@ -32,3 +32,13 @@ emulator_gaps = {
 # roles through STS, as CI does through GitHub OIDC.
 administrator_arns          = ["arn:aws:iam::123456789012:root"]
 role_trusted_principal_arns = ["arn:aws:iam::123456789012:root"]
+
+# Buckets other teams own, by the logical name job.yaml inputs/outputs use as `bucket:`. Terraform
+# only references them (exact-prefix grants, decrypt on the named key); it never creates them. On
+# local the release tool makes this one in the emulator as a stand-in for the other team's bucket
+# (glue_release/emulator_standins.py); it has no KMS key here (moto does not enforce key use).
+external_buckets = {
+  partner_feed = {
+    bucket = "glue-etl-local-partner-feed"
+  }
+}

@@ -278,7 +278,7 @@ def _ship(
     if settings.is_local:
         run.run(
             "bootstrap",
-            lambda: release.bootstrap(settings, only_if_missing=True),
+            lambda: release.bootstrap(settings, only_if_missing=True, jobs=jobs),
             lambda applied: "created state and artifacts buckets" if applied else "buckets exist",
         )
     if plan_only:
@@ -326,7 +326,7 @@ def adopt(env: str, config: Mapping[str, Any], names: list[str], every: bool, jo
     _connect(settings, start_emulator=False)
     results = adoption.adopt(settings, names, every, jobs_dir)
     print(f"adopted from {env}:")
-    print(adoption.summary(results))
+    print(adoption.summary(results, env))
     print(f"next: ./dev validate, then ./dev plan --env {env} (plan.md lists the imports)")
 
 

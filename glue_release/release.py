@@ -25,7 +25,7 @@ from python_terraform import IsFlagged
 from glue_release import aws
 from glue_release.artifacts import artifact_check, upload
 from glue_release.artifacts.packaging import Manifest, package
-from glue_release.declarations import JobDeclaration
+from glue_release.declarations import JobDeclaration, load_jobs
 from glue_release.emulator.iam import roles
 from glue_release.errors import UserError
 from glue_release.paths import BOOTSTRAP_DIR, REPO_ROOT, RUNTIME_DIR, TERRAFORM_DIR
@@ -164,8 +164,20 @@ def state_bucket(settings: Settings) -> str:
 # -- the steps -----------------------------------------------------------------------
 
 
-def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
-    """Create the state and artifacts buckets (``terraform/bootstrap``); True when it applied anything."""
+def bootstrap(
+    settings: Settings,
+    only_if_missing: bool = False,
+    jobs: Mapping[str, JobDeclaration] | None = None,
+) -> bool:
+    """Create the state and artifacts buckets (``terraform/bootstrap``); True when it applied anything.
+
+    ``jobs`` (default: the repository's): their adopted Glue names in this environment, which the
+    deploy role is granted besides ``<name_prefix>-*`` (see ``adopted_glue_names``).
+    """
+    if settings.is_local:  # another team's bucket exists before we deploy; in the emulator we make it
+        from glue_release.emulator.standins import ensure_external_buckets
+
+        ensure_external_buckets(settings)
     if only_if_missing:
         s3 = aws.client(settings, "s3")
         try:
@@ -178,7 +190,12 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
     first_apply = not bootstrap_state.remote_state_exists(aws.client(settings, "s3"), bucket, settings.env)
     runner = bootstrap_terraform(settings, first_apply)
     plan_file = settings.build_dir / "bootstrap.tfplan"
-    variables = {**terraform_variables(settings), "state_bucket_name": bucket, "state_key": state_key(settings)}
+    variables = {
+        **terraform_variables(settings),
+        "state_bucket_name": bucket,
+        "state_key": state_key(settings),
+        "adopted_glue_names": json.dumps(adopted_glue_names(settings, jobs)),
+    }
     changed, text = runner.plan(plan_file, [settings.tfvars], variables, extra={"compact_warnings": IsFlagged})
     if changed:
         runner.apply_plan(plan_file, planned_total(text))
@@ -187,6 +204,16 @@ def bootstrap(settings: Settings, only_if_missing: bool = False) -> bool:
     if first_apply:
         _move_bootstrap_state(settings)
     return changed
+
+
+def adopted_glue_names(settings: Settings, jobs: Mapping[str, JobDeclaration] | None = None) -> dict[str, list[str]]:
+    """The Glue jobs and triggers adopted from ``settings.env``, by their names in the account."""
+    jobs = load_jobs() if jobs is None else jobs
+    adopted = [job.adopted for job in jobs.values() if job.adopted and job.adopted.environment == settings.env]
+    return {
+        "jobs": sorted(a.job_name for a in adopted),
+        "triggers": sorted(t for a in adopted for t in (a.schedule_trigger, a.upstream_trigger) if t),
+    }
 
 
 def _move_bootstrap_state(settings: Settings) -> None:

@@ -49,11 +49,26 @@ locals {
     }
   }
 
+  # Buckets other teams own (environments/<env>.tfvars): referenced by name, never managed here.
+  external_buckets = {
+    for name, b in var.external_buckets : name => {
+      id          = b.bucket
+      arn         = "arn:${local.partition}:s3:::${b.bucket}"
+      kms_key_arn = b.kms_key_arn
+    }
+  }
+
+  # Every bucket a location may name: the data lake's by role, then the external ones by logical name.
+  buckets = merge(
+    { for role, b in module.data_lake.buckets : role => { id = b.id, arn = b.arn, kms_key_arn = null } },
+    local.external_buckets,
+  )
+
   # Every S3 location is a job argument: s3://<bucket of that role>/<prefix>. Apart from
   # local.jobs, which the role names come from: the data lake key's policy names the roles.
   location_arguments = {
     for name, job in var.jobs : name => {
-      for arg, loc in merge(job.inputs, job.outputs) : arg => "s3://${module.data_lake.buckets[loc.bucket].id}/${loc.prefix}"
+      for arg, loc in merge(job.inputs, job.outputs) : arg => "s3://${local.buckets[loc.bucket].id}/${loc.prefix}"
     }
   }
 }
@@ -208,7 +223,9 @@ module "job_role" {
   source   = "./modules/glue-job-role"
   for_each = var.jobs
 
-  name                     = local.jobs[each.key].aws_name
+  # "<prefix>-<job>" even for an adopted job: its old role is replaced, and the deploy role may only
+  # manage roles of the environment's prefix (the job keeps its own name, see adopted_glue_names).
+  name                     = "${var.name_prefix}-${each.key}"
   permissions_boundary_arn = local.boundary_arn
   # Smoke runs stage and read back data with the job's own permissions.
   assume_role_principal_arns = [local.deploy_role_arn]
@@ -216,8 +233,10 @@ module "job_role" {
   artifacts_bucket_arn = data.aws_s3_bucket.artifacts.arn
   artifact_prefixes    = ["jobs/${each.key}/", "${split("/", var.artifacts.library_key)[0]}/"]
 
-  read_locations  = [for loc in values(each.value.inputs) : { bucket_arn = module.data_lake.buckets[loc.bucket].arn, prefix = loc.prefix }]
-  write_locations = [for loc in values(each.value.outputs) : { bucket_arn = module.data_lake.buckets[loc.bucket].arn, prefix = loc.prefix }]
+  # An external bucket's key (if any) travels with the location: the role may decrypt with it what
+  # it reads there, and also make data keys with it where it writes there; no other key.
+  read_locations  = [for loc in values(each.value.inputs) : { bucket_arn = local.buckets[loc.bucket].arn, prefix = loc.prefix, kms_key_arn = local.buckets[loc.bucket].kms_key_arn }]
+  write_locations = [for loc in values(each.value.outputs) : { bucket_arn = local.buckets[loc.bucket].arn, prefix = loc.prefix, kms_key_arn = local.buckets[loc.bucket].kms_key_arn }]
   temp_location   = { bucket_arn = module.data_lake.buckets["temp"].arn, prefix = local.jobs[each.key].temp_prefix }
 
   log_group_names       = [for stream in ["output", "error"] : "${local.jobs[each.key].log_group_prefix}/${stream}"]

@@ -18,6 +18,11 @@ output "buckets" {
   value       = merge({ for role, b in module.data_lake.buckets : role => b.id }, { logs = module.data_lake.log_bucket.id })
 }
 
+output "external_buckets" {
+  description = "Buckets other teams own that jobs of this environment may name, by logical name (not managed here)."
+  value       = { for name, b in local.external_buckets : name => b.id }
+}
+
 output "data_kms_key_arn" {
   description = "ARN of the data lake KMS key."
   value       = module.data_lake.kms_key_arn

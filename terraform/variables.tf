@@ -192,6 +192,38 @@ variable "tags" {
   default     = {}
 }
 
+variable "external_buckets" {
+  description = <<-EOT
+    Buckets other teams own that jobs read or write, by the logical name a job.yaml input or output
+    uses as its `bucket` (besides raw and curated): the real bucket name in this environment and,
+    if it is SSE-KMS encrypted with a customer managed key, that key's ARN. Terraform only
+    references these buckets: it never creates, changes or deletes them. Each job role gets its exact
+    prefixes there and kms:Decrypt (plus kms:GenerateDataKey for outputs) on that bucket's key only.
+    The owner's bucket policy and key policy must also allow the job roles (another account's
+    bucket always needs them).
+  EOT
+  type = map(object({
+    bucket      = string
+    kms_key_arn = optional(string)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.external_buckets) : can(regex("^[a-z][a-z0-9_]{1,39}$", name)) && !contains(["raw", "curated", "temp", "logs"], name)])
+    error_message = "External bucket names (the map's keys) must match ^[a-z][a-z0-9_]{1,39}$ and not be raw, curated, temp or logs."
+  }
+
+  validation {
+    condition     = alltrue([for b in values(var.external_buckets) : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b.bucket))])
+    error_message = "Each external bucket needs bucket = a valid S3 bucket name (not an ARN or s3:// URL)."
+  }
+
+  validation {
+    condition     = alltrue([for b in values(var.external_buckets) : b.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(b.kms_key_arn, "-")))])
+    error_message = "An external bucket's kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias; IAM grants name keys by ARN."
+  }
+}
+
 ################################################################################
 # Release (build/<env>/release.tfvars.json, written by the release tool)
 ################################################################################
@@ -278,11 +310,11 @@ variable "jobs" {
   validation {
     condition = alltrue(flatten([
       for j in values(var.jobs) : concat(
-        [for i in values(j.inputs) : contains(["raw", "curated"], i.bucket)],
-        [for o in values(j.outputs) : o.bucket == "curated"],
+        [for i in values(j.inputs) : contains(concat(["raw", "curated"], keys(var.external_buckets)), i.bucket)],
+        [for o in values(j.outputs) : contains(concat(["curated"], keys(var.external_buckets)), o.bucket)],
       )
     ]))
-    error_message = "Inputs read the raw or curated bucket; outputs write the curated bucket."
+    error_message = "Inputs read the raw or curated bucket, outputs write the curated bucket, or either names a bucket of this environment's external_buckets (environments/<env>.tfvars): ${join(", ", distinct(flatten([for n, j in var.jobs : [for a, l in merge(j.inputs, j.outputs) : "${n}.${a} names ${l.bucket}" if !contains(concat(["raw", "curated"], keys(var.external_buckets)), l.bucket)]])))}."
   }
 
   validation {

@@ -2,8 +2,11 @@
 
 Two Glue jobs are made with boto3 as a console user would (one scheduled, one
 started after it by a conditional trigger), adopted into an empty jobs folder,
-and deployed: the plan imports both jobs and their triggers and destroys
-nothing; after the apply, a new plan is empty.
+and deployed: the plan imports both jobs and destroys nothing; after the apply,
+a new plan is empty. Here a chain runs as a Glue workflow (start trigger plus
+conditional triggers inside it), and a trigger cannot move into a workflow in
+place, so the account's two old triggers are not imported: adopt says to delete
+them after the first deploy, and Terraform leaves them alone.
 """
 
 from __future__ import annotations
@@ -102,20 +105,18 @@ def test_adopt_writes_a_valid_declaration_the_unmodified_script_and_an_empty_sam
     assert (extract.worker_type, extract.number_of_workers, extract.timeout_minutes) == ("G.1X", 3, 45)
     assert extract.schedule == "cron(0 2 * * ? *)" and extract.arguments == {"source_table": "orders"}
     assert load.depends_on == ("legacy_extract",) and load.schedule is None
-    assert extract.adopted == declarations.job.Adoption("local", "legacy-extract", "legacy-extract-nightly", None)
-    assert load.adopted.upstream_trigger == "legacy-load-after-extract"
+    # Chained: neither old trigger is imported (see the module docstring); both are named for deletion.
+    assert extract.adopted == declarations.job.Adoption("local", "legacy-extract", None, None)
+    assert load.adopted == declarations.job.Adoption("local", "legacy-load", None, None)
     assert [p.name for p in (extract.folder / "sample").iterdir()] == ["README.md"]
     text = (extract.folder / "job.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=")
     assert "# Not mapped: role arn:aws:iam::123456789012:role/legacy-etl" in text
     assert "# Not mapped: glue_version 4.0" in text and "# Not mapped: --TempDir" in text
+    assert "aws glue delete-trigger --name legacy-extract-nightly" in text
+    assert "aws glue delete-trigger --name legacy-load-after-extract" in (load.folder / "job.yaml").read_text()
 
 
-# Known defect, left for the next stop (issue 14): adopt predates job graphs as Glue workflows. A chained
-# job's schedule now lives on its workflow's start trigger, so the adopted schedule trigger has no
-# configuration to be imported into ("Configuration for import target does not exist"), and the adopted
-# conditional trigger would have to move into the workflow. strict: this fails until adopt maps chains.
-@pytest.mark.xfail(strict=True, reason="adopt does not map chained jobs onto Glue workflows yet")
 def test_the_next_plan_imports_both_jobs_and_destroys_nothing_then_the_plan_is_empty(jobs_dir, config, settings):
     run = commands.deploy("local", config, skip_tests=True, smoke=False, jobs_dir=jobs_dir)
     assert all(status in ("ok", "skipped") for _, status, _, _ in run.results), run.summary()
@@ -124,15 +125,20 @@ def test_the_next_plan_imports_both_jobs_and_destroys_nothing_then_the_plan_is_e
     assert imported == {
         'module.glue_job["legacy_extract"].aws_glue_job.this',
         'module.glue_job["legacy_load"].aws_glue_job.this',
-        'module.glue_job["legacy_extract"].aws_glue_trigger.schedule[0]',
-        'aws_glue_trigger.upstream_succeeded["legacy_load"]',
     }
     destroyed = [rc["address"] for rc in plan["resource_changes"] if "delete" in rc["change"]["actions"]]
     assert destroyed == []
     summary = (settings.build_dir / "plan.md").read_text()
-    assert "**4 to import," in summary and "0 to destroy, 0 to replace" in summary
+    assert "**2 to import," in summary and "0 to destroy, 0 to replace" in summary
     glue = aws.client(settings, "glue")
     assert {j["Name"] for j in glue.get_jobs()["Jobs"]} == {"legacy-extract", "legacy-load"}
+    # The chain now starts from its workflow; the old triggers are untouched until the user deletes them.
+    triggers = {t["Name"]: t for t in glue.get_triggers()["Triggers"]}
+    assert {"legacy-extract-nightly", "legacy-load-after-extract"} <= set(triggers)
+    assert "WorkflowName" not in triggers["legacy-load-after-extract"]
+    chain = f"{settings.name_prefix}-legacy_extract-chain"
+    assert triggers[f"{chain}-start"]["WorkflowName"] == chain
+    assert triggers[f"{chain}-start"]["Actions"] == [{"JobName": "legacy-extract"}]
 
     manifest = release.package_env(settings, declarations.load_jobs(jobs_dir))
     again = release.plan_env(settings, manifest)

@@ -56,3 +56,19 @@ def test_smoke_refuses_an_adopted_job_whose_paths_are_still_plain_arguments(tmp_
     jobs = declarations.load_jobs(tmp_path / "jobs", ["local"])
     with pytest.raises(UserError, match=r"legacy_job: adopted, and its S3 paths are still plain arguments"):
         run_smoke(emulator_settings(tmp_path, 1), jobs)
+
+
+def test_a_lone_scheduled_job_keeps_its_trigger_but_a_chain_names_its_old_triggers_for_deletion():
+    job = {"Name": "extract", "Command": {"ScriptLocation": "s3://b/k.py"}}
+    nightly = {
+        "Name": "nightly",
+        "Type": "SCHEDULED",
+        "Schedule": "cron(0 2 * * ? *)",
+        "Actions": [{"JobName": "extract"}],
+    }
+    alone = map_job(job, [nightly], "dev", {"extract": "extract"})
+    assert alone.declaration["adopted"]["schedule_trigger"] == "nightly"  # imported into the job's own trigger
+    chained = map_job(job, [nightly], "dev", {"extract": "extract"}, chained=True)
+    assert "schedule_trigger" not in chained.declaration["adopted"]
+    assert chained.declaration["schedule"] == "cron(0 2 * * ? *)"  # the workflow's start trigger takes it
+    assert any("aws glue delete-trigger --name nightly" in note for note in chained.unmapped), chained.unmapped

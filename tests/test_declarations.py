@@ -48,7 +48,10 @@ def test_defaults_fill_what_a_declaration_leaves_out(tmp_path):
         (("test job", "test job\nnumber_of_workers: 1"), "field 'number_of_workers': must be between 2 and 299"),
         (("test job", "test job\ntimeout_minutes: ten"), "field 'timeout_minutes': must be a whole number"),
         (("cron(0 3 * * ? *)", "every day"), "field 'schedule': 'every day' is not a Glue cron"),
-        (("bucket: curated", "bucket: raw"), "field 'outputs.output_path.bucket': 'raw' is not one of curated"),
+        (
+            ("bucket: curated", "bucket: raw"),
+            "field 'outputs.output_path.bucket': 'raw' is not one of curated (or an external bucket",
+        ),
         (("prefix: in/", "prefix: in"), "field 'inputs.input_path.prefix'"),
         (("sample.csv", "missing.csv"), "field 'inputs.input_path.sample': missing.csv does not exist"),
         (("description: test job", "descripton: test job"), "field 'descripton': unknown field"),

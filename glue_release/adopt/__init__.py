@@ -66,7 +66,8 @@ def adopt(settings: Settings, names: list[str], every: bool, jobs_dir: Path) -> 
     for name in fresh:  # jobs adopted together may depend on each other
         folders[name] = map_job(account[name], [], settings.env, folders).folder
     results = [Adopted(existing[n].folder, n, [], skipped="already adopted") for n in wanted if n in existing]
-    mapped = [map_job(account[n], _starting(triggers, n), settings.env, folders) for n in fresh]
+    upstream = _watched(triggers, set(folders))
+    mapped = [map_job(account[n], _starting(triggers, n), settings.env, folders, n in upstream) for n in fresh]
     taken = {p.name for p in jobs_dir.iterdir()} if jobs_dir.exists() else set()
     for item in mapped:
         if item.folder in taken:
@@ -105,6 +106,16 @@ def _starting(triggers: list[dict[str, Any]], job_name: str) -> list[dict[str, A
     return [t for t in triggers if any(a.get("JobName") == job_name for a in t.get("Actions", []))]
 
 
+def _watched(triggers: list[dict[str, Any]], jobs: set[str]) -> set[str]:
+    """Jobs a conditional trigger of one of ``jobs`` watches: the upstream ends of chains."""
+    return {
+        condition.get("JobName")
+        for t in triggers
+        if t.get("Type") == "CONDITIONAL" and any(a.get("JobName") in jobs for a in t.get("Actions", []))
+        for condition in t.get("Predicate", {}).get("Conditions", [])
+    }
+
+
 def _download(s3: Any, location: str) -> bytes:
     bucket, _, key = location.removeprefix("s3://").partition("/")
     try:
@@ -138,7 +149,7 @@ def _write(item: Mapped, script: bytes, jobs_dir: Path) -> Adopted:
     return Adopted(final, item.glue_name, item.unmapped)
 
 
-def summary(results: list[Adopted]) -> str:
+def summary(results: list[Adopted], env: str | None = None) -> str:
     lines = []
     for r in results:
         if r.skipped:
@@ -146,4 +157,10 @@ def summary(results: list[Adopted]) -> str:
             continue
         lines.append(f"  {r.glue_name:<32} -> jobs/{r.folder.name}/")
         lines += [f"      not mapped: {u}" for u in r.unmapped]
+    if env and any(not r.skipped for r in results):
+        # The deploy role manages "<name_prefix>-*" only; adopted jobs keep their own names.
+        lines.append(
+            f"before the plan: an administrator runs `invoke bootstrap --env {env}` once; the deploy role manages "
+            f"only the environment's prefix, and this grants it the adopted jobs' own names"
+        )
     return "\n".join(lines)

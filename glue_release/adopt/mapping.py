@@ -35,8 +35,17 @@ def folder_name(glue_name: str) -> str:
     return name if JOB_NAME_RE.match(name) else f"{name}_job"[:40]
 
 
-def map_job(job: dict[str, Any], triggers: list[dict[str, Any]], env: str, folders: dict[str, str]) -> Mapped:
-    """``job`` (GetJob's Job) and the triggers that start it; ``folders``: AWS job name -> folder of known jobs."""
+def map_job(
+    job: dict[str, Any],
+    triggers: list[dict[str, Any]],
+    env: str,
+    folders: dict[str, str],
+    chained: bool = False,
+) -> Mapped:
+    """``job`` (GetJob's Job) and the triggers that start it; ``folders``: AWS job name -> folder of known jobs.
+
+    ``chained``: the job is upstream of another job in ``folders`` (a conditional trigger watches it).
+    """
     name = job["Name"]
     mapped = Mapped(
         glue_name=name,
@@ -95,6 +104,8 @@ def map_job(job: dict[str, Any], triggers: list[dict[str, Any]], env: str, folde
         note(f"command {command}: only Spark ETL (glueetl) jobs are supported")
 
     _map_triggers(mapped, decl, triggers, env, folders)
+    if chained or "depends_on" in decl:
+        _retire_chain_triggers(mapped)
     decl["adopted"] = {"environment": env, "job_name": name, **mapped.declaration.pop("_adopted", {})}
     mapped.declaration = decl
     return mapped
@@ -131,3 +142,22 @@ def _map_triggers(
         else:
             mapped.unmapped.append(f"trigger {trigger['Name']} ({kind}): a job has one schedule or one upstream set")
     mapped.declaration["_adopted"] = names
+
+
+def _retire_chain_triggers(mapped: Mapped) -> None:
+    """A chained job's triggers are not imported: here a chain runs as a Glue workflow.
+
+    Our Terraform starts a job graph with its workflow's start trigger (the root jobs' schedule)
+    and one conditional trigger per downstream job inside the workflow. A trigger's workflow
+    cannot be changed in place (the provider replaces it), so importing the account's standalone
+    triggers would plan their destruction. They are left alone instead, and the summary says to
+    delete them once the workflow exists, or the jobs would run twice.
+    """
+    names = mapped.declaration.get("_adopted", {})
+    for key in ("schedule_trigger", "upstream_trigger"):
+        old = names.pop(key, None)
+        if old:
+            mapped.unmapped.append(
+                f"trigger {old}: the chain runs as a Glue workflow here, so this trigger is not imported; "
+                f"after the first deploy delete it (aws glue delete-trigger --name {old}) or the job runs twice"
+            )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from glue_release.declarations.external_buckets import check_declared
 from glue_release.declarations.job import DECLARATION, JobDeclaration, known_environments, load_job, shown
 from glue_release.declarations.rules import check_jobs
 from glue_release.errors import UserError
@@ -47,4 +48,5 @@ def load_jobs(jobs_dir: Path = JOBS_DIR, environments: list[str] | None = None) 
         if not job.script.is_file():
             raise UserError(f"{shown(job.folder)}: missing main.py, the script Glue runs (a file)")
     check_jobs(jobs, envs)
+    check_declared(jobs)
     return jobs

@@ -9,7 +9,7 @@ naming a real output) is checked in ``job.py``; what needs every job, in ``rules
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -27,6 +27,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from glue_release.declarations.cron import check_cron
+from glue_release.declarations.external_buckets import NAME_RE as EXTERNAL_NAME_RE
+from glue_release.declarations.external_buckets import RESERVED as RESERVED_BUCKETS
 from glue_release.declarations.tf_mapping import TERRAFORM_SET_ARGUMENTS
 
 JOB_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{2,39}$")
@@ -37,6 +39,8 @@ GLUE_VERSIONS = ("5.0", "5.1", "6.0")
 RETIRED_GLUE_VERSIONS = {"4.0": "Glue 4.0 (Spark 3.3, Python 3.10) is not supported here; use 5.0 or later"}
 WORKER_TYPES = ("G.1X", "G.2X", "G.4X", "G.8X")
 RETIRED_WORKER_TYPES = {"G.025X": "G.025X exists only for streaming jobs; batch jobs use G.1X or larger"}
+# The data lake buckets a declaration names directly; any other name must be an external bucket
+# that an environment declares in its tfvars (see external_buckets.py; checked in validate_jobs).
 INPUT_BUCKETS = ("raw", "curated")
 OUTPUT_BUCKETS = ("curated",)
 SMOKE_PREFIX = "_smoke/"
@@ -93,6 +97,23 @@ def _prefix(value: str) -> str:
             f"{value!r} must be a relative folder ending in '/' (letters, digits, _=.-), not under {SMOKE_PREFIX}"
         )
     return value
+
+
+def _bucket(lake: tuple[str, ...]) -> Any:
+    def check(value: str) -> str:
+        if value in lake:
+            return value
+        if value in RESERVED_BUCKETS:
+            raise problem(
+                f"{value!r} is not one of {', '.join(lake)} (or an external bucket of environments/<env>.tfvars)"
+            )
+        if not EXTERNAL_NAME_RE.match(value):
+            raise problem(
+                f"{value!r} is neither {' nor '.join(lake)} nor an external bucket name (lowercase letters, digits, _)"
+            )
+        return value
+
+    return check
 
 
 def _schedule(value: str) -> str:
@@ -163,6 +184,27 @@ Requirement = Annotated[
     StrictStr, AfterValidator(_requirement), WithJsonSchema({"type": "string", "pattern": REQUIREMENT_RE.pattern})
 ]
 Arguments = dict[ArgName, ArgValue]
+_EXTERNAL = {"type": "string", "pattern": EXTERNAL_NAME_RE.pattern}
+InputBucket = Annotated[
+    StrictStr,
+    AfterValidator(_bucket(INPUT_BUCKETS)),
+    WithJsonSchema(
+        {
+            "anyOf": [{"enum": list(INPUT_BUCKETS)}, _EXTERNAL],
+            "description": "raw, curated, or an external bucket named in environments/<env>.tfvars external_buckets",
+        }
+    ),
+]
+OutputBucket = Annotated[
+    StrictStr,
+    AfterValidator(_bucket(OUTPUT_BUCKETS)),
+    WithJsonSchema(
+        {
+            "anyOf": [{"enum": list(OUTPUT_BUCKETS)}, {**_EXTERNAL, "not": {"enum": list(RESERVED_BUCKETS)}}],
+            "description": "curated, or an external bucket named in environments/<env>.tfvars external_buckets",
+        }
+    ),
+]
 
 
 class _Section(BaseModel):
@@ -173,9 +215,9 @@ class _Section(BaseModel):
 
 
 class InputLocation(_Section):
-    """Where a job reads: a bucket of the data lake and a folder in it."""
+    """Where a job reads: a bucket of the data lake (or another team's, declared per environment) and a folder."""
 
-    bucket: Literal[INPUT_BUCKETS]  # type: ignore[valid-type]
+    bucket: InputBucket
     prefix: Prefix
     sample: StrictStr | None = Field(
         None, description="Sample file or folder for local and smoke runs, in the job folder."
@@ -183,9 +225,9 @@ class InputLocation(_Section):
 
 
 class OutputLocation(_Section):
-    """Where a job writes: the curated bucket and a folder no other output shares."""
+    """Where a job writes: the curated bucket (or an external one) and a folder no other output shares."""
 
-    bucket: Literal[OUTPUT_BUCKETS]  # type: ignore[valid-type]
+    bucket: OutputBucket
     prefix: Prefix
 
 

@@ -427,6 +427,36 @@ data "aws_iam_policy_document" "deploy" {
     ]
   }
 
+  # Jobs and triggers taken over with `invoke adopt` keep their account names: exactly those.
+  dynamic "statement" {
+    for_each = length(concat(var.adopted_glue_names.jobs, var.adopted_glue_names.triggers)) > 0 ? [1] : []
+
+    content {
+      sid = "AdoptedGlue"
+      actions = [
+        "glue:BatchStopJobRun",
+        "glue:DeleteJob",
+        "glue:DeleteTrigger",
+        "glue:GetJob",
+        "glue:GetJobRun",
+        "glue:GetJobRuns",
+        "glue:GetTags",
+        "glue:GetTrigger",
+        "glue:StartJobRun",
+        "glue:StartTrigger",
+        "glue:StopTrigger",
+        "glue:TagResource",
+        "glue:UntagResource",
+        "glue:UpdateJob",
+        "glue:UpdateTrigger",
+      ]
+      resources = concat(
+        [for n in var.adopted_glue_names.jobs : "${local.glue_arn}:job/${n}"],
+        [for n in var.adopted_glue_names.triggers : "${local.glue_arn}:trigger/${n}"],
+      )
+    }
+  }
+
   statement {
     sid       = "LogGroups"
     actions   = ["logs:*"]

@@ -186,3 +186,22 @@ variable "github_oidc" {
     error_message = "With github_oidc.enabled, github_oidc.repository must be \"<org>/<repo>\"."
   }
 }
+
+variable "adopted_glue_names" {
+  description = <<-EOT
+    Glue jobs and triggers adopted into this environment with `invoke adopt`: they keep their names in
+    the account, outside "<name_prefix>-*", and the deploy role may manage these exact names too. The
+    release tool passes them from the `adopted:` sections of jobs/*/job.yaml; after adopting, an
+    administrator runs `invoke bootstrap --env <env>` once so that the deploy role can take them over.
+  EOT
+  type = object({
+    jobs     = optional(list(string), [])
+    triggers = optional(list(string), [])
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for n in concat(var.adopted_glue_names.jobs, var.adopted_glue_names.triggers) : can(regex("^[A-Za-z0-9_.-]{1,255}$", n))])
+    error_message = "Adopted Glue job and trigger names are exact names (letters, digits, _.-), never wildcards."
+  }
+}

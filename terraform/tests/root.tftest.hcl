@@ -468,3 +468,86 @@ run "a_job_turns_its_schedule_off_in_one_environment" {
     error_message = "A job's schedule_enabled = false must win over the environment's schedules_enabled = true."
   }
 }
+
+# A bucket another team owns, declared in the environment's tfvars: jobs name it by its logical
+# name, Terraform resolves it to the real bucket and never manages it.
+run "external_bucket_locations_resolve_to_the_declared_bucket" {
+  command = plan
+
+  variables {
+    external_buckets = {
+      partner_feed = { bucket = "acme-partner-feed-dev", kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/feed" }
+    }
+    jobs = {
+      customers_clean = {
+        description         = "Clean customer records"
+        glue_version        = "5.0"
+        worker_type         = "G.1X"
+        number_of_workers   = 2
+        timeout_minutes     = 30
+        max_retries         = 0
+        max_concurrent_runs = 1
+        bookmarks           = false
+        schedule            = null
+        depends_on          = []
+        arguments           = {}
+        inputs              = { partner_orders = { bucket = "partner_feed", prefix = "orders/" } }
+        outputs             = { output_path = { bucket = "partner_feed", prefix = "customers_clean/" } }
+      }
+    }
+    artifacts = {
+      library_key = "lib/0a1b/glue_runtime.zip"
+      jobs        = { customers_clean = { script_key = "jobs/customers_clean/c0ffee/main.py", module_key = "jobs/customers_clean/c0ffee/customers_clean.zip" } }
+    }
+  }
+
+  assert {
+    condition     = module.glue_job["customers_clean"].default_arguments["--partner_orders"] == "s3://acme-partner-feed-dev/orders/" && module.glue_job["customers_clean"].default_arguments["--output_path"] == "s3://acme-partner-feed-dev/customers_clean/"
+    error_message = "An external bucket's locations must resolve to s3://<its real name>/<prefix>."
+  }
+
+  assert {
+    condition     = output.external_buckets == { partner_feed = "acme-partner-feed-dev" }
+    error_message = "The external buckets output must name the real buckets."
+  }
+}
+
+run "rejects_a_job_naming_an_external_bucket_the_environment_lacks" {
+  command = plan
+
+  variables {
+    jobs = {
+      customers_clean = {
+        description         = "Clean customer records"
+        glue_version        = "5.0"
+        worker_type         = "G.1X"
+        number_of_workers   = 2
+        timeout_minutes     = 30
+        max_retries         = 0
+        max_concurrent_runs = 1
+        bookmarks           = false
+        schedule            = null
+        depends_on          = []
+        arguments           = {}
+        inputs              = { partner_orders = { bucket = "partner_feed", prefix = "orders/" } }
+        outputs             = { output_path = { bucket = "curated", prefix = "customers_clean/" } }
+      }
+    }
+    artifacts = {
+      library_key = "lib/0a1b/glue_runtime.zip"
+      jobs        = { customers_clean = { script_key = "jobs/customers_clean/c0ffee/main.py", module_key = "jobs/customers_clean/c0ffee/customers_clean.zip" } }
+    }
+  }
+
+  expect_failures = [var.jobs]
+}
+
+run "rejects_an_external_key_alias" {
+  command = plan
+
+  variables {
+    external_buckets = { partner_feed = { bucket = "acme-partner-feed-dev", kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:alias/feed" } }
+  }
+
+  expect_failures = [var.external_buckets]
+}

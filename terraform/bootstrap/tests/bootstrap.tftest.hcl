@@ -316,3 +316,45 @@ run "rejects_state_key_under_bootstrap" {
 
   expect_failures = [var.state_key]
 }
+
+# Jobs taken over with `invoke adopt` keep their account names: the deploy role may manage exactly
+# those, and nothing else outside the environment's prefix.
+run "adopted_glue_names_are_granted_exactly" {
+  command = plan
+
+  variables {
+    adopted_glue_names = { jobs = ["legacy-extract"], triggers = ["legacy-nightly"] }
+  }
+
+  assert {
+    condition = one([for s in data.aws_iam_policy_document.deploy.statement : s.resources if s.sid == "AdoptedGlue"]) == toset([
+      "arn:aws:glue:eu-west-1:123456789012:job/legacy-extract",
+      "arn:aws:glue:eu-west-1:123456789012:trigger/legacy-nightly",
+    ])
+    error_message = "The deploy role must be granted exactly the adopted job and trigger names."
+  }
+
+  assert {
+    condition     = !anytrue([for s in data.aws_iam_policy_document.deploy.statement : contains(coalesce(s.actions, []), "glue:CreateJob") if s.sid == "AdoptedGlue"])
+    error_message = "Adopted names are taken over, never created under a foreign name."
+  }
+}
+
+run "no_adopted_names_no_statement" {
+  command = plan
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.deploy.statement : s if s.sid == "AdoptedGlue"]) == 0
+    error_message = "Without adopted jobs the deploy role has no grant outside the prefix."
+  }
+}
+
+run "rejects_a_wildcard_adopted_name" {
+  command = plan
+
+  variables {
+    adopted_glue_names = { jobs = ["legacy-*"] }
+  }
+
+  expect_failures = [var.adopted_glue_names]
+}

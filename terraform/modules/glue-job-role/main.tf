@@ -44,6 +44,11 @@ locals {
     ))
   }
 
+  # Keys of external buckets: decrypt with a key where the job only reads, and also make data keys
+  # with it where it writes. Only the keys named with the locations, never a wildcard.
+  write_key_arns = distinct(compact([for l in var.write_locations : l.kms_key_arn]))
+  read_key_arns  = [for k in distinct(compact([for l in var.read_locations : l.kms_key_arn])) : k if !contains(local.write_key_arns, k)]
+
   log_group_arns = [
     for name in var.log_group_names : "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${name}"
   ]
@@ -143,6 +148,39 @@ data "aws_iam_policy_document" "this" {
     sid       = "UseDataKeys"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = var.kms_key_arns
+  }
+
+  # S3 asks KMS on the caller's behalf (kms:ViaService); the job never uses these keys directly.
+  dynamic "statement" {
+    for_each = length(local.read_key_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "DecryptExternalInputs"
+      actions   = ["kms:Decrypt"]
+      resources = local.read_key_arns
+
+      condition {
+        test     = "StringLike"
+        variable = "kms:ViaService"
+        values   = ["s3.*.amazonaws.com"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.write_key_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "UseExternalOutputKeys"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = local.write_key_arns
+
+      condition {
+        test     = "StringLike"
+        variable = "kms:ViaService"
+        values   = ["s3.*.amazonaws.com"]
+      }
+    }
   }
 
   dynamic "statement" {

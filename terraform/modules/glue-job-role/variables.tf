@@ -41,21 +41,33 @@ variable "artifact_prefixes" {
 }
 
 variable "read_locations" {
-  description = "S3 locations the job reads: bucket ARN and key prefix."
+  description = "S3 locations the job reads: bucket ARN, key prefix, and the KMS key of that bucket when it is not the data lake's (an external bucket's own key, null otherwise)."
   type = list(object({
-    bucket_arn = string
-    prefix     = string
+    bucket_arn  = string
+    prefix      = string
+    kms_key_arn = optional(string)
   }))
   default = []
+
+  validation {
+    condition     = alltrue([for l in var.read_locations : l.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(l.kms_key_arn, "-")))])
+    error_message = "A location's kms_key_arn must be a KMS key ARN (not an alias, no wildcards), or null."
+  }
 }
 
 variable "write_locations" {
-  description = "S3 locations the job writes (and may read back): bucket ARN and key prefix."
+  description = "S3 locations the job writes (and may read back): bucket ARN, key prefix, and the KMS key of that bucket when it is not the data lake's (an external bucket's own key, null otherwise)."
   type = list(object({
-    bucket_arn = string
-    prefix     = string
+    bucket_arn  = string
+    prefix      = string
+    kms_key_arn = optional(string)
   }))
   default = []
+
+  validation {
+    condition     = alltrue([for l in var.write_locations : l.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(l.kms_key_arn, "-")))])
+    error_message = "A location's kms_key_arn must be a KMS key ARN (not an alias, no wildcards), or null."
+  }
 }
 
 variable "smoke_prefix" {

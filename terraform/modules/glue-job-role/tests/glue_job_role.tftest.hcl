@@ -222,3 +222,88 @@ run "catalog_opt_in_scoped_to_own_tables" {
     error_message = "A job that opts in reaches only its own tables."
   }
 }
+
+# Buckets other teams own (root variable external_buckets): the same exact prefixes as the data
+# lake's, and each bucket's own key only, decrypt where the job reads, a data key where it writes.
+run "external_buckets_exact_prefixes_and_named_keys" {
+  command = apply
+
+  variables {
+    read_locations = [
+      { bucket_arn = "arn:aws:s3:::partner-feed", prefix = "orders/", kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/feed" },
+      { bucket_arn = "arn:aws:s3:::lake-raw", prefix = "customers/" },
+    ]
+    write_locations = [
+      { bucket_arn = "arn:aws:s3:::partner-exchange", prefix = "revenue/", kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/exchange" },
+    ]
+  }
+
+  assert {
+    condition = toset([for r in one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "ReadData"]) : r if startswith(r, "arn:aws:s3:::partner-feed/")]) == toset([
+      "arn:aws:s3:::partner-feed/orders",
+      "arn:aws:s3:::partner-feed/orders_$folder$",
+      "arn:aws:s3:::partner-feed/orders/*",
+      "arn:aws:s3:::partner-feed/_smoke/orders",
+      "arn:aws:s3:::partner-feed/_smoke/orders_$folder$",
+      "arn:aws:s3:::partner-feed/_smoke/orders/*",
+    ])
+    error_message = "An external input must be read at its exact prefix (dir, dir_$folder$, dir/*) only."
+  }
+
+  assert {
+    condition     = !anytrue([for r in one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "WriteData"]) : startswith(r, "arn:aws:s3:::partner-feed")])
+    error_message = "A job must never write an external bucket it only reads."
+  }
+
+  assert {
+    condition = toset([for r in one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "WriteData"]) : r if startswith(r, "arn:aws:s3:::partner-exchange/")]) == toset([
+      "arn:aws:s3:::partner-exchange/revenue",
+      "arn:aws:s3:::partner-exchange/revenue_$folder$",
+      "arn:aws:s3:::partner-exchange/revenue/*",
+      "arn:aws:s3:::partner-exchange/_smoke/revenue",
+      "arn:aws:s3:::partner-exchange/_smoke/revenue_$folder$",
+      "arn:aws:s3:::partner-exchange/_smoke/revenue/*",
+    ])
+    error_message = "An external output must be written at its exact prefix only."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.this.statement : [for c in s.condition : tolist(c.values) if c.variable == "s3:prefix"] if s.resources == toset(["arn:aws:s3:::partner-feed"])
+    ])) == toset(["orders", "orders/*", "_smoke/orders", "_smoke/orders/*"])
+    error_message = "Listing an external bucket is limited to the job's exact prefixes."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "DecryptExternalInputs"]).actions == toset(["kms:Decrypt"]) && one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "DecryptExternalInputs"]).resources == toset(["arn:aws:kms:eu-west-1:222222222222:key/feed"])
+    error_message = "The input bucket's key must be granted kms:Decrypt only, on that key only."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "UseExternalOutputKeys"]).actions == toset(["kms:Decrypt", "kms:GenerateDataKey"]) && one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "UseExternalOutputKeys"]).resources == toset(["arn:aws:kms:eu-west-1:222222222222:key/exchange"])
+    error_message = "The output bucket's key must be granted kms:Decrypt and kms:GenerateDataKey, on that key only."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in data.aws_iam_policy_document.this.statement : [
+        for r in s.resources : s.sid == "UseExternalOutputKeys" || !contains(["arn:aws:kms:eu-west-1:222222222222:key/exchange"], r)
+      ]
+      ])) && alltrue(flatten([
+      for s in data.aws_iam_policy_document.this.statement : [
+        for r in s.resources : contains(["DecryptExternalInputs", "UseExternalOutputKeys"], s.sid) || !startswith(r, "arn:aws:kms:eu-west-1:222222222222:")
+      ]
+    ]))
+    error_message = "No other statement may name an external bucket's key."
+  }
+}
+
+run "rejects_an_external_key_alias" {
+  command = plan
+
+  variables {
+    read_locations = [{ bucket_arn = "arn:aws:s3:::partner-feed", prefix = "orders/", kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:alias/feed" }]
+  }
+
+  expect_failures = [var.read_locations]
+}
