@@ -193,7 +193,7 @@ def git_commit(repo: Path = REPO_ROOT) -> str:
 
 
 def terraform_vars(jobs: dict[str, JobDeclaration], manifest: Manifest, env: str | None = None) -> dict[str, object]:
-    """Terraform's ``jobs``, ``catalog_tables`` and ``artifacts`` variables (docs/architecture.md) as deployed to ``env``.
+    """Terraform's ``jobs``, ``catalog_tables`` and ``artifacts`` variables (docs/architecture.md) for ``env``.
 
     No timestamps: plans must be stable.
     """

@@ -80,7 +80,7 @@ def parse(path: Path) -> CatalogTable:
     database, name = path.parent.name, path.stem
     for what, value in (("database folder", database), ("table file", name)):
         if not NAME_RE.match(value):
-            raise _fail(path, "", f"{what} name {value!r} must be lowercase letters, digits, underscores (as Glue stores it)")
+            raise _fail(path, "", f"{what} name {value!r} must be lowercase letters, digits, underscores (as Glue)")
     try:
         data = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as error:
@@ -133,7 +133,8 @@ def _location(path: Path, value: Any) -> tuple[str, str | None, str]:
     """``s3://bucket/prefix/`` or ``{bucket: raw|curated, prefix: p/}`` -> (uri or "", data-lake bucket, prefix)."""
     if isinstance(value, dict):
         if set(value) != {"bucket", "prefix"} or value["bucket"] not in DATA_LAKE_BUCKETS:
-            raise _fail(path, "location", f"a data-lake location is {{bucket: {'|'.join(DATA_LAKE_BUCKETS)}, prefix: p/}}")
+            shape = f"{{bucket: {'|'.join(DATA_LAKE_BUCKETS)}, prefix: p/}}"
+            raise _fail(path, "location", f"a data-lake location is {shape}")
         prefix = str(value["prefix"])
         if not prefix.endswith("/") or prefix.startswith("/"):
             raise _fail(path, "location.prefix", f"a folder ends with '/' and does not start with one, got {prefix!r}")

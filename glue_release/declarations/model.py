@@ -303,7 +303,7 @@ class JobFile(_Section):
         [], description="Tables of the curated catalog database this job creates or updates (none: no catalog access)."
     )
     catalog_reads: list[Annotated[StrictStr, Field(pattern=r"^[a-z0-9_]{1,255}\.[a-z0-9_]{1,255}$")]] = Field(
-        [], description="Data Catalog tables the job reads (database.table, each in catalog/); read access to only those."
+        [], description="Data Catalog tables the job reads (database.table in catalog/); the role may read only those."
     )
     environments: dict[Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_-]*$")], EnvironmentOverride] = Field(
         {}, description="Overrides per environment (local, dev, test, prod)."
