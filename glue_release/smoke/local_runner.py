@@ -64,8 +64,9 @@ class LocalRunner:
         tables = emulator_catalog.resolve_tables(glue, tuple(job.catalog_reads))
         self._tables[job.name] = tables
         from glue_release.catalog import load_catalog
+        from glue_release.packaging import catalog_dir
 
-        declared = load_catalog()
+        declared = load_catalog(catalog_dir({job.name: job}))  # catalog/ beside the job's jobs/ folder
         return {
             smoke_twin(table["location"]): declared[ref].sample
             for ref, table in tables.items()
