@@ -66,6 +66,15 @@ locals {
 
   # Every S3 location is a job argument: s3://<bucket of that role>/<prefix>. Apart from
   # local.jobs, which the role names come from: the data lake key's policy names the roles.
+  # Each catalog table's S3 location in this environment (a data-lake role resolves to its bucket).
+  catalog_locations = {
+    for ref, t in var.catalog_tables : ref => {
+      bucket_arn = t.data_lake_bucket != null ? module.data_lake.buckets[t.data_lake_bucket].arn : "arn:${local.partition}:s3:::${t.bucket}"
+      uri        = "s3://${t.data_lake_bucket != null ? module.data_lake.buckets[t.data_lake_bucket].id : t.bucket}/${t.prefix}"
+      prefix     = t.prefix
+    }
+  }
+
   location_arguments = {
     for name, job in var.jobs : name => {
       for arg, loc in merge(job.inputs, job.outputs) : arg => "s3://${local.buckets[loc.bucket].id}/${loc.prefix}"
@@ -216,6 +225,30 @@ resource "aws_glue_security_configuration" "this" {
 }
 
 ################################################################################
+# Data Catalog as code (catalog/<database>/<table>.yaml; the tables the project owns)
+################################################################################
+
+module "catalog" {
+  source = "./modules/glue-catalog"
+
+  name_prefix = var.name_prefix
+  tables = {
+    for ref, t in var.catalog_tables : ref => {
+      database       = t.database
+      name           = t.name
+      description    = t.description
+      location       = local.catalog_locations[ref].uri
+      format         = t.format
+      header         = t.header
+      separator      = t.separator
+      columns        = t.columns
+      partition_keys = t.partition_keys
+    } if t.owned
+  }
+  tags = var.tags
+}
+
+################################################################################
 # Jobs
 ################################################################################
 
@@ -233,9 +266,13 @@ module "job_role" {
   artifacts_bucket_arn = data.aws_s3_bucket.artifacts.arn
   artifact_prefixes    = ["jobs/${each.key}/", "${split("/", var.artifacts.library_key)[0]}/"]
 
+  # Declared inputs, and the S3 data of the catalog tables the job reads (from_catalog reads it as the job).
   # An external bucket's key (if any) travels with the location: the role may decrypt with it what
   # it reads there, and also make data keys with it where it writes there; no other key.
-  read_locations  = [for loc in values(each.value.inputs) : { bucket_arn = local.buckets[loc.bucket].arn, prefix = loc.prefix, kms_key_arn = local.buckets[loc.bucket].kms_key_arn }]
+  read_locations = concat(
+    [for loc in values(each.value.inputs) : { bucket_arn = local.buckets[loc.bucket].arn, prefix = loc.prefix, kms_key_arn = local.buckets[loc.bucket].kms_key_arn }],
+    [for ref in each.value.catalog_reads : { bucket_arn = local.catalog_locations[ref].bucket_arn, prefix = local.catalog_locations[ref].prefix, kms_key_arn = null }],
+  )
   write_locations = [for loc in values(each.value.outputs) : { bucket_arn = local.buckets[loc.bucket].arn, prefix = loc.prefix, kms_key_arn = local.buckets[loc.bucket].kms_key_arn }]
   temp_location   = { bucket_arn = module.data_lake.buckets["temp"].arn, prefix = local.jobs[each.key].temp_prefix }
 
@@ -244,6 +281,7 @@ module "job_role" {
   decrypt_kms_key_arns  = [data.aws_kms_alias.artifacts.target_key_arn]
   catalog_database_name = module.data_lake.catalog_database.name
   catalog_tables        = each.value.catalog_tables
+  catalog_read_tables   = [for ref in each.value.catalog_reads : { database = var.catalog_tables[ref].database, table = var.catalog_tables[ref].name }]
 }
 
 module "glue_job" {
@@ -286,7 +324,7 @@ module "glue_job" {
   log_retention_days     = var.log_retention_days
   log_kms_key_arn        = module.data_lake.kms_key_arn
 
-  use_data_catalog = length(each.value.catalog_tables) > 0
+  use_data_catalog = length(each.value.catalog_tables) + length(each.value.catalog_reads) > 0
 
   schedule              = local.jobs[each.key].schedule
   schedule_trigger_name = try(each.value.adopted.schedule_trigger, null)

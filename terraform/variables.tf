@@ -261,8 +261,15 @@ variable "jobs" {
     }))
     # Tables of the curated catalog database the job creates/updates (opt-in; none by default).
     catalog_tables = optional(list(string), [])
+    # Data Catalog tables the job reads ("database.table", keys of var.catalog_tables): read-only, these only.
+    catalog_reads = optional(list(string), [])
   }))
   default = {}
+
+  validation {
+    condition     = alltrue(flatten([for job in values(var.jobs) : [for ref in job.catalog_reads : contains(keys(var.catalog_tables), ref)]]))
+    error_message = "Every catalog_reads entry must be a table of catalog_tables (catalog/<database>/<table>.yaml)."
+  }
 
   validation {
     condition     = alltrue([for name in keys(var.jobs) : can(regex("^[a-z][a-z0-9_]{2,39}$", name))])
@@ -364,5 +371,34 @@ variable "artifacts" {
       alltrue([for k in a.python_module_keys : startswith(k, "jobs/${name}/python/") && endswith(k, ".whl")])
     ])
     error_message = "Each job's script_key (.py), module_key (.zip) and python_module_keys (.whl, under python/) must lie under jobs/<job>/."
+  }
+}
+
+variable "catalog_tables" {
+  description = "The Data Catalog as code (catalog/<database>/<table>.yaml, written by the release tool): owned tables are created; every table may be read by the jobs that declare it."
+  type = map(object({
+    database         = string
+    name             = string
+    description      = optional(string, "")
+    owned            = bool
+    data_lake_bucket = optional(string) # raw | curated: the environment's bucket of that role
+    bucket           = optional(string) # or a bucket of its own
+    prefix           = string
+    format           = string
+    header           = optional(bool, false)
+    separator        = optional(string, ",")
+    columns          = list(object({ name = string, type = string }))
+    partition_keys   = optional(list(object({ name = string, type = string })), [])
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for t in values(var.catalog_tables) : (t.data_lake_bucket == null) != (t.bucket == null)])
+    error_message = "A catalog table's location is either a data-lake bucket (raw, curated) or a bucket of its own, not both."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.catalog_tables) : t.data_lake_bucket == null || contains(["raw", "curated"], coalesce(t.data_lake_bucket, "raw"))])
+    error_message = "A catalog table's data_lake_bucket must be raw or curated."
   }
 }

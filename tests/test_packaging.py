@@ -82,7 +82,7 @@ def test_library_syntax_error_is_caught_too(tmp_path):
 def test_terraform_vars_carry_declarations_and_keys(jobs_copy, tmp_path):
     manifest = build(jobs_copy, tmp_path / "out")
     tfvars = json.loads((tmp_path / "out" / "release.tfvars.json").read_text())
-    assert set(tfvars) == {"jobs", "artifacts"}
+    assert set(tfvars) == {"jobs", "catalog_tables", "artifacts"}
     assert tfvars["jobs"]["revenue_rolling_7d"]["depends_on"] == ["orders_daily_revenue"]
     assert tfvars["artifacts"]["jobs"]["customers_clean"]["script_key"] == manifest.jobs["customers_clean"].script.key
     assert tfvars["artifacts"]["library_key"] == manifest.library.key

@@ -193,12 +193,18 @@ def git_commit(repo: Path = REPO_ROOT) -> str:
 
 
 def terraform_vars(jobs: dict[str, JobDeclaration], manifest: Manifest, env: str | None = None) -> dict[str, object]:
-    """Terraform's ``jobs`` and ``artifacts`` variables (docs/architecture.md) as deployed to ``env``.
+    """Terraform's ``jobs``, ``catalog_tables`` and ``artifacts`` variables (docs/architecture.md) for ``env``.
 
     No timestamps: plans must be stable.
     """
+    from glue_release import catalog
+
+    tables = catalog.load_catalog(catalog_dir(jobs))
+    for name, job in sorted(jobs.items()):
+        catalog.check_reads(name, job.declaration_file, job.catalog_reads, tables)
     return {
         "jobs": {name: job.terraform_value(env) for name, job in sorted(jobs.items())},
+        "catalog_tables": catalog.terraform_value(tables),
         "artifacts": {
             "library_key": manifest.library.key,
             "jobs": {
@@ -211,6 +217,12 @@ def terraform_vars(jobs: dict[str, JobDeclaration], manifest: Manifest, env: str
             },
         },
     }
+
+
+def catalog_dir(jobs: dict[str, JobDeclaration]) -> Path:
+    """``catalog/`` beside the jobs' ``jobs/`` folder (a rollback checkout has its own); the repository's by default."""
+    parents = {job.folder.parent for job in jobs.values()}
+    return parents.pop().parent / "catalog" if len(parents) == 1 else REPO_ROOT / "catalog"
 
 
 def effective_settings(jobs: dict[str, JobDeclaration], env: str | None) -> dict[str, dict[str, object]]:

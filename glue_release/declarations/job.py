@@ -98,6 +98,7 @@ class JobDeclaration:
     smoke: SmokeSpec | dict[str, Any] | None = None  # parsed by load_job; parse_smoke fills in a default
     python_modules: tuple[str, ...] = ()
     catalog_tables: tuple[str, ...] = ()  # opt-in catalog access, scoped to these tables
+    catalog_reads: tuple[str, ...] = ()  # "database.table" of catalog/ the job reads (read grant on those only)
     environments: dict[str, EnvironmentSettings] = field(default_factory=dict)
     schedule_enabled: bool | None = None  # None: the environment's schedules_enabled decides
     environment: str | None = None  # set by for_env: whose overrides are applied
@@ -243,6 +244,7 @@ def resolve(folder: Path, spec: JobFile, environments: typing.Collection[str] | 
         outputs={a: Location(loc.bucket, loc.prefix) for a, loc in spec.outputs.items()},
         python_modules=tuple(spec.python_modules),
         catalog_tables=tuple(spec.catalog_tables),
+        catalog_reads=tuple(dict.fromkeys(spec.catalog_reads)),
         environments=env_settings,
         adopted=Adoption(**spec.adopted.model_dump()) if spec.adopted else None,
     )

@@ -344,6 +344,9 @@ class JobFile(_Section):
     catalog_tables: list[Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]{0,254}$")]] = Field(
         [], description="Tables of the curated catalog database this job creates or updates (none: no catalog access)."
     )
+    catalog_reads: list[Annotated[StrictStr, Field(pattern=r"^[a-z0-9_]{1,255}\.[a-z0-9_]{1,255}$")]] = Field(
+        [], description="Data Catalog tables the job reads (database.table in catalog/); the role may read only those."
+    )
     environments: dict[Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_-]*$")], EnvironmentOverride] = Field(
         {}, description="Overrides per environment (local, dev, test, prod)."
     )

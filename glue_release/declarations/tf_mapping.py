@@ -50,6 +50,7 @@ def job_variable(job: JobDeclaration) -> dict[str, Any]:
         "inputs": {k: {"bucket": v.bucket, "prefix": v.prefix} for k, v in job.inputs.items()},
         "outputs": {k: {"bucket": v.bucket, "prefix": v.prefix} for k, v in job.outputs.items()},
         "catalog_tables": list(job.catalog_tables),
+        "catalog_reads": list(job.catalog_reads),
         "adopted": None
         if job.adopted is None
         else {

@@ -101,9 +101,30 @@ def job_role_policy(settings: Settings, job: JobDeclaration, manifest: Manifest)
 
     temp = [f"arn:aws:s3:::{bucket_name(settings, 'temp')}/{p}" for p in exact(f"{job.name}/")]
     locations = {**job.inputs, **job.outputs}.values()
+    tables = catalog_reads(settings, job)
     buckets = sorted(
         {f"arn:aws:s3:::{bucket_name(settings, role)}" for role in [*(loc.bucket for loc in locations), "temp"]}
+        | {f"arn:aws:s3:::{bucket}" for bucket, _ in tables.values()}
     )
+    table_objects = [
+        f"arn:aws:s3:::{bucket}/{pattern}"
+        for bucket, prefix in tables.values()
+        for smoke in ("", "_smoke/")
+        for pattern in exact(smoke + prefix)
+    ]
+    statements: list[dict[str, Any]] = []
+    if tables:  # terraform/modules/glue-job-role, ReadCatalogTables
+        glue_arn = f"arn:aws:glue:{settings.region}:{ACCOUNT_ID}"
+        statements.append(
+            {
+                "Sid": "ReadCatalogTables",
+                "Effect": "Allow",
+                "Action": ["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"],
+                "Resource": [f"{glue_arn}:catalog"]
+                + sorted({f"{glue_arn}:database/{ref.split('.')[0]}" for ref in tables})
+                + [f"{glue_arn}:table/{ref.replace('.', '/')}" for ref in tables],
+            }
+        )
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -121,7 +142,7 @@ def job_role_policy(settings: Settings, job: JobDeclaration, manifest: Manifest)
                 "Sid": "ReadData",
                 "Effect": "Allow",
                 "Action": "s3:GetObject",
-                "Resource": objects({**job.inputs, **job.outputs}) + temp,
+                "Resource": objects({**job.inputs, **job.outputs}) + table_objects + temp,
             },
             {
                 "Sid": "WriteData",
@@ -129,7 +150,22 @@ def job_role_policy(settings: Settings, job: JobDeclaration, manifest: Manifest)
                 "Action": ["s3:PutObject", "s3:DeleteObject"],
                 "Resource": objects(job.outputs) + temp,
             },
+            *statements,
         ],
+    }
+
+
+def catalog_reads(settings: Settings, job: JobDeclaration) -> dict[str, tuple[str, str]]:
+    """The job's ``catalog_reads`` -> (bucket, prefix) of each table's location, as terraform/main.tf resolves it."""
+    if not job.catalog_reads:
+        return {}
+    from glue_release.artifacts.packaging import catalog_dir
+    from glue_release.catalog import load_catalog
+
+    tables = load_catalog(catalog_dir({job.name: job}))
+    return {
+        ref: (bucket_name(settings, t.data_lake_bucket) if t.data_lake_bucket else str(t.bucket), t.prefix)
+        for ref, t in ((ref, tables[ref]) for ref in job.catalog_reads)
     }
 
 

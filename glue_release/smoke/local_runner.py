@@ -19,14 +19,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from glue_release.runs.glue_local import CONFIG_ENV, LOCAL_GLUE_DIR, runtimes
+from glue_release.runs.glue_local import CONFIG_ENV, LOCAL_GLUE_DIR, emulator_catalog, runtimes
 from glue_release.runs.glue_local.smoke import smoke_settings
 from glue_release.runs.local_run import python_modules_path, run_script
 from glue_release.smoke import s3io
 from glue_release.smoke.deployed import DeployedJob
 from glue_release.smoke.glue_runs import GlueRuns, JobRun
 from glue_release.smoke.report import SUCCEEDED, TERMINAL_STATES, JobResult
-from glue_release.smoke.s3io import S3Uri
+from glue_release.smoke.s3io import S3Uri, smoke_twin
 
 TAIL_LINES = 30
 TRACEBACK = "Traceback (most recent call last):"
@@ -50,6 +50,28 @@ class LocalRunner:
     # On local with IAM enforced: an S3 client signed as the job's own role. Everything the job itself
     # does on S3 (its artifacts, its inputs, what it wrote) goes through it, as on Glue.
     job_s3: Callable[[DeployedJob], Any] | None = None
+    # Likewise a Glue client as the job's role: from_catalog's GetTable (catalog_reads) goes through it.
+    job_glue: Callable[[DeployedJob], Any] | None = None
+
+    def __post_init__(self) -> None:
+        self._tables: dict[str, dict[str, dict[str, Any]]] = {}  # job -> its catalog_reads as the emulator has them
+
+    def catalog_samples(self, job: Any, deployed: DeployedJob) -> dict[S3Uri, Path]:
+        """The job's ``catalog_reads`` via GetTable as its role; each table's sample goes to its ``_smoke/`` twin."""
+        if not job.catalog_reads:
+            return {}
+        glue = self.job_glue(deployed) if self.job_glue is not None else self.runs.glue
+        tables = emulator_catalog.resolve_tables(glue, tuple(job.catalog_reads))
+        self._tables[job.name] = tables
+        from glue_release.artifacts.packaging import catalog_dir
+        from glue_release.catalog import load_catalog
+
+        declared = load_catalog(catalog_dir({job.name: job}))  # catalog/ beside the job's jobs/ folder
+        return {
+            smoke_twin(table["location"]): declared[ref].sample
+            for ref, table in tables.items()
+            if ref in declared and declared[ref].sample is not None
+        }
 
     def execute(self, run: JobRun, inputs_consumed: Callable[[], None], result: JobResult) -> None:
         deployed = run.deployed
@@ -64,6 +86,8 @@ class LocalRunner:
             shutil.rmtree(run_dir, ignore_errors=True)
             arguments = {**deployed.default_arguments, **run.arguments}
             argv_args, transfers = self.localise(arguments, libraries, run_dir, s3)
+            mapping, script_transfers = self.script_locations(run, script, run_dir, s3)
+            transfers += script_transfers
         finally:
             inputs_consumed()
         clock = self.runs.clock
@@ -79,7 +103,13 @@ class LocalRunner:
             python_path=[*libraries, LOCAL_GLUE_DIR, *python_modules_path(run.planned.job)],
             echo=False,
             timeout_s=max(1.0, run.timeout_s - (clock() - started)),
-            extra_env={CONFIG_ENV: str(smoke_settings(self.work_dir, run_dir, glue_version))},
+            extra_env={
+                CONFIG_ENV: str(
+                    smoke_settings(
+                        self.work_dir, run_dir, glue_version, mapping, self._tables.get(run.planned.job.name, {})
+                    )
+                )
+            },
             python=runtimes.interpreter(glue_version),
         )
         result.duration_s = clock() - started
@@ -116,6 +146,29 @@ class LocalRunner:
             else:
                 argv_args[name] = value
         return argv_args, transfers
+
+    def script_locations(
+        self, run: JobRun, script: Path, run_dir: Path, s3: Any
+    ) -> tuple[dict[str, str], list[Transfer]]:
+        """What the script reads without an argument, as local folders (``bucket/prefix`` -> folder).
+
+        A catalog table's location holds what the smoke run staged at its ``_smoke/`` twin (read
+        only); a literal ``s3://`` URI in the script is fetched as is and what the job wrote there is
+        uploaded after a successful run, as for arguments.
+        """
+        mapping: dict[str, str] = {}
+        for ref, table in self._tables.get(run.planned.job.name, {}).items():
+            real = S3Uri.parse(table["location"])
+            local = run_dir / "catalog" / ref
+            s3io.download(s3, smoke_twin(table["location"]), local)
+            mapping[f"{real.bucket}/{real.prefix}".rstrip("/")] = str(local)
+        transfers: list[Transfer] = []
+        for text in emulator_catalog.script_s3_uris(script.read_text(errors="replace")):
+            uri = S3Uri.parse(text)
+            local = run_dir / "s3" / uri.bucket / (uri.key.rstrip("/") or "_root")
+            transfers.append(Transfer(uri, local, self.download(uri, local, s3)))
+            mapping[f"{uri.bucket}/{uri.key}".rstrip("/")] = str(local)
+        return mapping, transfers
 
     def download(self, uri: S3Uri, local: Path, s3: Any) -> dict[str, str]:
         if uri.key and not uri.key.endswith("/"):

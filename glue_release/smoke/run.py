@@ -62,9 +62,10 @@ def run_smoke(
             f"the emulator is not running on {emulator.endpoint}; start it with `invoke local.up` "
             "and deploy with `invoke deploy --env local`"
         )
-    job_s3 = None
+    job_s3 = job_glue = None
     if settings.is_local and s3 is None:
         job_s3 = job_role_clients(settings)  # each job's artifacts, inputs and outputs under its own role
+        job_glue = job_role_clients(settings, "glue")  # and its catalog reads
     glue = glue or release_client(settings, "glue")
     s3 = s3 or release_client(settings, "s3")
     deployed = read_deployed(glue, settings, list(selected))
@@ -74,7 +75,7 @@ def run_smoke(
     work_dir = settings.build_dir / "smoke"
     runner: Runner
     if settings.is_local:
-        runner = LocalRunner(runs, s3, work_dir, job_s3=job_s3)
+        runner = LocalRunner(runs, s3, work_dir, job_s3=job_s3, job_glue=job_glue)
         parallel = parallel or default_local_parallel()
     else:
         runner = AwsRunner(runs, logs or aws.client(settings, "logs"))
@@ -102,13 +103,13 @@ def run_smoke(
     return report
 
 
-def job_role_clients(settings: Settings) -> Callable[[DeployedJob], Any]:
-    """S3 clients signed as each deployed job's role (``get_job()['Role']``), assumed as Glue assumes it."""
+def job_role_clients(settings: Settings, service: str = "s3") -> Callable[[DeployedJob], Any]:
+    """``service`` clients signed as each deployed job's role (``get_job()['Role']``), assumed as Glue assumes it."""
 
     def client(deployed: DeployedJob) -> Any:
         if not deployed.role:
             raise UserError(f"Glue job {deployed.glue_name} has no role; deploy again")
-        return aws.client(settings, "s3", roles.job_credentials(settings, deployed.role, deployed.job))
+        return aws.client(settings, service, roles.job_credentials(settings, deployed.role, deployed.job))
 
     return client
 
@@ -155,7 +156,11 @@ def smoke_job(
         arguments = {f"--{arg}": str(uri) for arg, uri in locations.items()} | {
             f"--{arg}": value for arg, value in spec.arguments.items()
         }
-        release = staging.acquire(job.name, {locations[arg]: sample for arg, sample in item.staged.items()})
+        samples = {locations[arg]: sample for arg, sample in item.staged.items()}
+        catalog_samples = getattr(runner, "catalog_samples", None)  # local: from_catalog's tables, from the emulator
+        if catalog_samples is not None:
+            samples |= catalog_samples(job, deployed[job.name])
+        release = staging.acquire(job.name, samples)
         for arg in job.outputs:
             # A stale output from an earlier smoke run must not pass for this run's.
             s3io.clear(s3, locations[arg])

@@ -35,7 +35,14 @@ class Table:
 
     def local_path(self) -> str:
         """Where a local run reads this table: its sample when declared, else its location mapped to a folder."""
-        return str(self.sample) if self.sample is not None else to_local(self.location)
+        if self.sample is not None:
+            return str(self.sample)
+        if not self.location.startswith("s3://"):  # {bucket: raw, prefix: ...}: the environment's bucket
+            raise CatalogError(
+                f"table {self.database}.{self.name} lives in the data lake's {self.location} bucket, whose name "
+                f"depends on the environment; give it a sample: in its catalog/{self.database}/{self.name}.yaml"
+            )
+        return to_local(self.location)
 
     def column_type(self, name: str) -> str | None:
         for column, kind in [*self.columns, *self.partition_keys]:
@@ -55,6 +62,9 @@ def catalog_dir() -> Path:
 
 
 def load_table(database: str, table_name: str) -> Table:
+    resolved = settings().tables
+    if resolved is not None:
+        return _resolved_table(database, table_name, resolved)
     root = catalog_dir()
     path = root / database / f"{table_name}.yaml"
     if not path.is_file():
@@ -66,14 +76,39 @@ def load_table(database: str, table_name: str) -> Table:
     return parse_table(path)
 
 
+def _resolved_table(database: str, table_name: str, resolved: dict[str, dict[str, Any]]) -> Table:
+    """A table as the emulator's Glue catalog described it (Glue matches names in lower case)."""
+    key = f"{database}.{table_name}".lower()
+    if key not in resolved:
+        raise CatalogError(
+            f"table {database}.{table_name} is not one this job declared: add it to catalog_reads in its job.yaml "
+            f"(declared: {', '.join(sorted(resolved)) or 'none'}); on AWS its role may read only those"
+        )
+    data = resolved[key]
+    return Table(
+        database=database.lower(),
+        name=table_name.lower(),
+        location=str(data["location"]),
+        format=str(data["format"]),
+        columns=[(str(n), str(t)) for n, t in data.get("columns") or []],
+        format_options=dict(data.get("format_options") or {}),
+        partition_keys=[(str(n), str(t)) for n, t in data.get("partition_keys") or []],
+    )
+
+
 def parse_table(path: Path) -> Table:
     data = yaml.safe_load(path.read_text()) or {}
     where = f"{path}"
     for key in ("location", "format"):
         if key not in data:
             raise CatalogError(f"{where}: field '{key}' is required")
-    if not str(data["location"]).startswith("s3://"):
-        raise CatalogError(f"{where}: field 'location' must be an s3:// URI, got {data['location']!r}")
+    location = data["location"]
+    if isinstance(location, dict) and set(location) == {"bucket", "prefix"}:
+        location = str(location["bucket"])  # a data-lake bucket role: only its sample can be read locally
+    elif not str(location).startswith("s3://"):
+        raise CatalogError(
+            f"{where}: field 'location' must be an s3:// URI or {{bucket: raw, prefix: p/}}, got {data['location']!r}"
+        )
 
     def columns(key: str) -> list[tuple[str, str]]:
         out = []
@@ -92,7 +127,7 @@ def parse_table(path: Path) -> Table:
     return Table(
         database=path.parent.name,
         name=path.stem,
-        location=str(data["location"]),
+        location=str(location),
         format=str(data["format"]),
         columns=columns("columns"),
         format_options=dict(data.get("format_options") or {}),

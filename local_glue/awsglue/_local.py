@@ -35,6 +35,10 @@ class Settings:
     bookmarks_dir: str | None = None  # bookmark state per job, one JSON file each
     glue_version: str = "5.0"
     env: str = "local-run"
+    # On ``local`` smoke runs: the tables the runner got from the emulator's Glue catalog (get_table, as the
+    # job's role), "database.table" -> {location, format, format_options, columns, partition_keys}. None: the
+    # catalog folder is the catalog (run-local, tests).
+    tables: dict[str, dict[str, Any]] | None = None
 
 
 _override: Settings | None = None

@@ -551,3 +551,84 @@ run "rejects_an_external_key_alias" {
 
   expect_failures = [var.external_buckets]
 }
+
+run "catalog_tables_from_the_catalog_folder" {
+  command = plan
+
+  variables {
+    catalog_tables = {
+      "payments.medicare" = {
+        database = "payments", name = "medicare", owned = true, data_lake_bucket = "raw", prefix = "medicare/",
+        format   = "csv", header = true, columns = [{ name = "provider id", type = "bigint" }]
+      }
+      "legislators.persons_json" = {
+        database = "legislators", name = "persons_json", owned = false, bucket = "awsglue-datasets",
+        prefix   = "examples/us-legislators/all/persons/", format = "json", columns = [{ name = "id", type = "string" }]
+      }
+    }
+    jobs = {
+      customers_clean = {
+        description         = "Clean customer records"
+        glue_version        = "5.0"
+        worker_type         = "G.1X"
+        number_of_workers   = 2
+        timeout_minutes     = 30
+        max_retries         = 0
+        max_concurrent_runs = 1
+        bookmarks           = false
+        schedule            = null
+        depends_on          = []
+        arguments           = {}
+        inputs              = {}
+        outputs             = { output_path = { bucket = "curated", prefix = "customers_clean/" } }
+        catalog_reads       = ["payments.medicare", "legislators.persons_json"]
+      }
+    }
+    artifacts = {
+      library_key = "lib/0a1b/glue_runtime.zip"
+      jobs        = { customers_clean = { script_key = "jobs/customers_clean/c0ffee/main.py", module_key = "jobs/customers_clean/c0ffee/customers_clean.zip" } }
+    }
+  }
+
+  assert {
+    condition     = keys(module.catalog.table_arns) == ["payments.medicare"]
+    error_message = "Only owned tables become aws_glue_catalog_table resources; a crawler's table is left alone."
+  }
+
+  assert {
+    condition     = local.catalog_locations["legislators.persons_json"].uri == "s3://awsglue-datasets/examples/us-legislators/all/persons/" && local.catalog_locations["legislators.persons_json"].bucket_arn == "arn:aws:s3:::awsglue-datasets"
+    error_message = "A table in a bucket of its own keeps that bucket."
+  }
+
+  assert {
+    condition     = module.glue_job["customers_clean"].non_overridable_arguments["--enable-glue-datacatalog"] == "true"
+    error_message = "A job that reads catalog tables gets the Data Catalog as its metastore."
+  }
+}
+
+run "catalog_reads_must_name_a_declared_table" {
+  command = plan
+
+  variables {
+    jobs = {
+      customers_clean = {
+        description         = "Clean customer records"
+        glue_version        = "5.0"
+        worker_type         = "G.1X"
+        number_of_workers   = 2
+        timeout_minutes     = 30
+        max_retries         = 0
+        max_concurrent_runs = 1
+        bookmarks           = false
+        schedule            = null
+        depends_on          = []
+        arguments           = {}
+        inputs              = {}
+        outputs             = { output_path = { bucket = "curated", prefix = "customers_clean/" } }
+        catalog_reads       = ["payments.nowhere"]
+      }
+    }
+  }
+
+  expect_failures = [var.jobs]
+}

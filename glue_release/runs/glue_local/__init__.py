@@ -33,6 +33,7 @@ class LocalSettings:
     bookmarks_dir: str
     glue_version: str
     env: str
+    tables: dict[str, dict[str, Any]] | None = None  # local smoke runs: resolved from the emulator's catalog
 
     def write(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -217,6 +217,23 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # Tables the job reads with from_catalog (job.yaml catalog_reads): GetTable needs the catalog,
+  # the database and the table ARN ("Specifying AWS Glue resource ARNs",
+  # https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html); no other table.
+  dynamic "statement" {
+    for_each = length(var.catalog_read_tables) > 0 ? [1] : []
+
+    content {
+      sid     = "ReadCatalogTables"
+      actions = ["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"]
+      resources = concat(
+        [local.catalog_arn],
+        distinct([for t in var.catalog_read_tables : "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/${t.database}"]),
+        [for t in var.catalog_read_tables : "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${t.database}/${t.table}"],
+      )
+    }
+  }
+
   # Opt-in: only a job that declares catalog tables may touch the catalog, and only those tables.
   dynamic "statement" {
     for_each = length(var.catalog_tables) > 0 ? [1] : []

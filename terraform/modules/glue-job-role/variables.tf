@@ -117,6 +117,17 @@ variable "catalog_tables" {
   }
 }
 
+variable "catalog_read_tables" {
+  description = "Data Catalog tables the job reads (from_catalog): read-only access to exactly these (their S3 locations go in read_locations)."
+  type        = list(object({ database = string, table = string }))
+  default     = []
+
+  validation {
+    condition     = alltrue([for t in var.catalog_read_tables : can(regex("^[a-z0-9_]+$", t.database)) && can(regex("^[a-z0-9_]+$", t.table))])
+    error_message = "Catalog database and table names must be lowercase letters, digits and underscores (no wildcards)."
+  }
+}
+
 variable "assume_role_principal_arns" {
   description = "IAM principals (the deploy role) that may assume the job role for smoke runs, besides Glue."
   type        = list(string)

@@ -307,3 +307,40 @@ run "rejects_an_external_key_alias" {
 
   expect_failures = [var.read_locations]
 }
+
+run "catalog_reads_scoped_to_the_tables_read" {
+  command = apply
+
+  variables {
+    catalog_read_tables = [{ database = "payments", table = "medicare" }, { database = "payments", table = "claims" }]
+  }
+
+  assert {
+    condition = one([for s in data.aws_iam_policy_document.this.statement : s.resources if s.sid == "ReadCatalogTables"]) == toset([
+      "arn:aws:glue:eu-west-1:123456789012:catalog",
+      "arn:aws:glue:eu-west-1:123456789012:database/payments",
+      "arn:aws:glue:eu-west-1:123456789012:table/payments/medicare",
+      "arn:aws:glue:eu-west-1:123456789012:table/payments/claims",
+    ])
+    error_message = "A job reads only the catalog tables it declares (catalog, database and table ARNs, as GetTable needs)."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.this.statement : s.actions if s.sid == "ReadCatalogTables"]) == toset(["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"])
+    error_message = "Catalog reads are read-only: GetDatabase, GetTable, GetPartitions."
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "UseOwnCatalogTables"]) == 0
+    error_message = "Reading tables grants no create/update."
+  }
+}
+
+run "no_catalog_reads_no_grant" {
+  command = apply
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ReadCatalogTables"]) == 0
+    error_message = "A job that reads no catalog table gets no catalog read."
+  }
+}
