@@ -22,6 +22,7 @@ from glue_release.runs.glue_local.bookmark_check import check_bookmarks
 
 PREVIEW_ROWS = 5
 ROWS_LINE = re.compile(r"^rows (?P<name>\w+)=(?P<rows>\d+|none)$")
+RUNTIME_LINE = re.compile(r"^runtime (?P<runtime>python=\S+ pyspark=\S+)$")  # script_runner's first line
 
 
 @dataclass
@@ -33,6 +34,7 @@ class LocalRun:
     log: list[str]  # what the script printed, when not echoed
     timed_out: bool = False  # killed after ``timeout_s``; returncode is then the kill signal's
     previews: dict[str, tuple[list[str], list[list[str | None]]]] = field(default_factory=dict)  # columns, rows
+    runtime: str = ""  # "python=3.13.1 pyspark=4.1.1": what the script actually ran on
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -107,6 +109,7 @@ def run_script(
     rows: dict[str, int | None] = {}
     previews: dict[str, tuple[list[str], list[list[str | None]]]] = {}
     log: list[str] = []
+    runtime: list[str] = []
     assert proc.stdout is not None
     stdout = proc.stdout
 
@@ -114,7 +117,10 @@ def run_script(
         for line in stdout:
             match = ROWS_LINE.match(line.strip())
             shown = preview.decode(line.strip())
-            if match:
+            ran_on = RUNTIME_LINE.match(line.strip())
+            if ran_on:
+                runtime.append(ran_on["runtime"])
+            elif match:
                 rows[match["name"]] = None if match["rows"] == "none" else int(match["rows"])
             elif shown is not None:
                 previews[shown[0]] = (shown[1], shown[2])
@@ -148,6 +154,7 @@ def run_script(
         log=log,
         timed_out=timed_out,
         previews=previews,
+        runtime=runtime[0] if runtime else "",
     )
 
 

@@ -6,16 +6,19 @@ The script runs as ``__main__`` with ``sys.argv = [script, *ARGV]``; ``--path``
 entries (folders or the zips shipped in ``--extra-py-files``) go first on
 ``sys.path``. Afterwards each ``--count`` output is read back and its row count
 printed as ``rows NAME=N``, a line callers parse; with ``--preview N`` also its
-first N rows (``glue_release.runs.preview``).
+first N rows (``glue_release.runs.preview``). Before the script, ``runtime python=X.Y.Z pyspark=A.B.C``
+records what actually ran it (a Glue 6.0 job must run on Python 3.13 and Spark 4, not this .venv's).
 """
 
 from __future__ import annotations
 
 import argparse
+import platform
 import runpy
 import sys
 from pathlib import Path
 
+import pyspark
 from pyspark.sql import DataFrame, SparkSession
 
 from glue_release.runs import preview
@@ -54,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     opts = parser.parse_args(argv)
     job_argv = opts.job_argv[1:] if opts.job_argv[:1] == ["--"] else opts.job_argv
 
+    print(f"runtime python={platform.python_version()} pyspark={pyspark.__version__}", flush=True)
     sys.path[:0] = [str(p) for p in opts.path]
     configure_process(opts.app_name)
     sys.argv = [str(opts.script), *job_argv]

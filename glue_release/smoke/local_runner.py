@@ -113,6 +113,7 @@ class LocalRunner:
             python=runtimes.interpreter(glue_version),
         )
         result.duration_s = clock() - started
+        result.runtime = local.runtime
         self.settle_recorded_run(deployed.glue_name, result.run_id)
         if glue_version == "4.0":
             result.notes.append("deployed for Glue 4.0; ran on local Spark 3.5 (Glue 5.0's)")

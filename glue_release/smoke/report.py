@@ -24,6 +24,7 @@ class JobResult:
     log_tail: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # failed checks
     notes: list[str] = field(default_factory=list)
+    runtime: str = ""  # local smoke runs: "python=X.Y.Z pyspark=A.B.C" the job ran on (its Glue version's)
 
     @property
     def ok(self) -> bool:
@@ -35,6 +36,7 @@ class SmokeReport:
     env: str
     results: list[JobResult]
     notes: list[str] = field(default_factory=list)
+    runtime: str = ""  # local smoke runs: "python=X.Y.Z pyspark=A.B.C" the job ran on (its Glue version's)
 
     @property
     def ok(self) -> bool:
