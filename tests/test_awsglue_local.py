@@ -134,6 +134,14 @@ def test_resolve_choice_actions_as_documented(medicare, capsys):
     assert medicare.resolveChoice(choice="cast:string").toDF().schema["provider id"].dataType.simpleString() == "string"
 
 
+def test_text_that_only_looks_like_a_number_stays_text(glue, tmp_path):
+    # "1a5" and "3e" are strings in a long/string choice: the number patterns' "." and "e" are literal.
+    write(tmp_path / "bucket" / "t" / "a.csv", "id\n1\n1a5\n3e\n")
+    frame = glue.create_dynamic_frame.from_options("s3", {"paths": ["s3://bucket/t/"]}, "csv", {"withHeader": True})
+    text = frame.resolveChoice(specs=[("id", "project:string")]).toDF()
+    assert [r["id"] for r in text.collect()] == [None, "1a5", "3e"]
+
+
 def test_resolve_choice_specs_and_choice_are_exclusive(medicare):
     with pytest.raises(ValueError, match="either specs or choice"):
         medicare.resolveChoice(specs=[("provider id", "cast:long")], choice="make_cols")

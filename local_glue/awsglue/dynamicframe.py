@@ -30,11 +30,16 @@ Choices = dict[str, tuple[str, ...]]
 FILTER_DROPS = (KeyError, ValueError, TypeError)
 
 
+def _sql_pattern(pattern: str) -> str:
+    """A regex as a Spark SQL string literal: the parser unescapes backslashes, so double them."""
+    return pattern.replace("\\", "\\\\")
+
+
 def _choice_value(ref: str, kind: str) -> str:
     """SQL for the values of choice column ``ref`` that are of type ``kind`` (others null)."""
     if kind == "string":
-        return f"CASE WHEN {ref} RLIKE '{DOUBLE_RE}' THEN NULL ELSE {ref} END"
-    pattern = LONG_RE if kind in ("long", "int", "short", "byte") else DOUBLE_RE
+        return f"CASE WHEN {ref} RLIKE '{_sql_pattern(DOUBLE_RE)}' THEN NULL ELSE {ref} END"
+    pattern = _sql_pattern(LONG_RE if kind in ("long", "int", "short", "byte") else DOUBLE_RE)
     return f"CASE WHEN {ref} RLIKE '{pattern}' THEN try_cast({ref} AS {sql_type(kind)}) ELSE NULL END"
 
 
