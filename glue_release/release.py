@@ -175,7 +175,7 @@ def bootstrap(
     deploy role is granted besides ``<name_prefix>-*`` (see ``adopted_glue_names``).
     """
     if settings.is_local:  # another team's bucket exists before we deploy; in the emulator we make it
-        from glue_release.emulator.control.standins import ensure_external_buckets
+        from glue_release.emulator.standins import ensure_external_buckets
 
         ensure_external_buckets(settings)
     if only_if_missing:

@@ -3,7 +3,7 @@
 One file per table says where its data is on S3 (``location``), how it is stored
 (``format``, ``format_options``), its columns, and optionally a ``sample`` file or folder
 (relative to the YAML file) that local runs read instead of S3. The same files feed
-Terraform's ``aws_glue_catalog_table`` resources (glue_release.runs.glue_local.catalog).
+Terraform's ``aws_glue_catalog_table`` resources (glue_release.catalog.tables).
 """
 
 from __future__ import annotations
