@@ -54,14 +54,17 @@ def drift_of(settings: Settings, jobs_dir: Path = JOBS_DIR) -> drift_report.Drif
 
 
 def test_a_review_plan_runs_while_another_run_holds_the_lock(deployed, settings, config):
+    """A review plan (the plan role: it cannot write the lock) never takes it; a deploy's plan waits for it."""
     backend = read_tfvars(settings.backend_config)
     s3 = aws.client(settings, "s3")
     lock = f"{backend['key']}.tflock"
     s3.put_object(Bucket=backend["bucket"], Key=lock, Body=json.dumps({"ID": "other", "Who": "ci"}).encode())
     try:
         assert commands.plan("local", config, detailed_exitcode=True, lock=False) == 0
+        assert commands.plan("local", config, detailed_exitcode=True, lock=True) == 0  # as the plan role
+        manifest = release.package_env(settings, declarations.load_jobs())
         with pytest.raises(UserError, match="another run holds the state lock"):
-            commands.plan("local", config, lock=True)
+            release.plan_env(settings, manifest)  # as the deploy role, which locks
         # The lock-free plan left the other run's lock alone.
         assert json.loads(s3.get_object(Bucket=backend["bucket"], Key=lock)["Body"].read())["ID"] == "other"
     finally:

@@ -42,8 +42,9 @@ def client(emulator: Emulator, service: str, region: str):  # a boto3 client
         endpoint_url=emulator.endpoint,
         verify=str(emulator.cert),
         region_name=region,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
+        # IAM is enforced on the emulator: the admin's keys, as Terraform's environment here has them.
+        aws_access_key_id=emulator.admin_credentials()[0],
+        aws_secret_access_key=emulator.admin_credentials()[1],
     )
 
 

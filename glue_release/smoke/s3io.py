@@ -71,9 +71,12 @@ def clear(s3: Any, uri: S3Uri) -> int:
     if not uri.key.startswith(SMOKE_PREFIX) or uri.prefix == SMOKE_PREFIX:
         raise ValueError(f"refusing to clear {uri}: smoke runs only ever clear their own _smoke/<prefix>")
     keys = list_keys(s3, uri)
-    for start in range(0, len(keys), 1000):
-        batch = [{"Key": key} for key in keys[start : start + 1000]]
-        s3.delete_objects(Bucket=uri.bucket, Delete={"Objects": batch, "Quiet": True})
+    # One DeleteObject per key (a smoke output is a handful of files): the emulator checks a
+    # DeleteObjects request against the bucket's ARN, not each key's as AWS does, and reports a
+    # denial only inside its 200 answer, so a role allowed to delete under _smoke/ only would
+    # silently keep the last run's output, which would then pass for this run's.
+    for key in keys:
+        s3.delete_object(Bucket=uri.bucket, Key=key)
     return len(keys)
 
 

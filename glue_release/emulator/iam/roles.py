@@ -80,13 +80,14 @@ def job_credentials(settings: Settings, role_arn: str, job: str) -> Credentials:
 
 def assume(settings: Settings, role_arn: str, session_name: str, via: str) -> Credentials:
     emulator = _emulator(settings)
-    cache_key = (emulator.endpoint, role_arn, via)
+    identities = admin.ensure(emulator)
+    # A restarted server on the same port knows none of the old sessions: they are its pid's.
+    cache_key = (emulator.endpoint, identities.server_pid, role_arn, via)
     now = dt.datetime.now(dt.UTC)
     with _lock:
         cached = _sessions.get(cache_key)
         if cached and cached.expires and cached.expires - REFRESH_BEFORE > now:
             return cached
-    identities = admin.ensure(emulator)
     source = identities.admin if via == "admin" else identities.glue
     source_name = f"user/{admin.ADMIN_USER}" if via == "admin" else f"user/{admin.GLUE_STAND_IN}"
     from glue_release import aws
