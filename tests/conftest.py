@@ -24,6 +24,21 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
     server.down()
 
 
+@pytest.fixture(scope="module")
+def module_emulator_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Local settings with a build folder, emulator (state and port) and smoke cache of the test module's own.
+
+    For modules that deploy with boto3 (``smoke.emulator_deploy``) instead of sharing ``local_deployment``.
+    """
+    from glue_release.smoke.emulator_deploy import emulator_settings
+
+    settings = emulator_settings(tmp_path_factory.mktemp("build"), free_port())
+    assert settings.emulator is not None
+    settings.emulator.up()
+    yield settings
+    settings.emulator.down()
+
+
 # -- one applied local environment for every end-to-end test ------------------------------------
 
 

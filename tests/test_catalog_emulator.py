@@ -15,18 +15,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from glue_release import aws, declarations
 from glue_release.catalog import load_catalog, terraform_value
-from glue_release.emulator.control import free_port
 from glue_release.paths import REPO_ROOT
 from glue_release.settings import Settings
 from glue_release.smoke import run_smoke
-from glue_release.smoke.emulator_deploy import bucket_name, deploy_jobs, emulator_settings
+from glue_release.smoke.emulator_deploy import bucket_name, deploy_jobs
 from glue_release.terraform.runner import cli_config
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
@@ -81,12 +79,8 @@ LOOKUP = b'{"drg definition": "039 - A", "mdc": "nervous"}\n{"drg definition": "
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    settings = emulator_settings(tmp_path_factory.mktemp("build"), free_port())
-    assert settings.emulator is not None
-    settings.emulator.up()
-    yield settings
-    settings.emulator.down()
+def settings(module_emulator_settings: Settings) -> Settings:
+    return module_emulator_settings
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ The Terraform-made roles are tested in test_terraform_emulator.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -22,7 +21,7 @@ from glue_release.emulator.iam.denied import AccessDenied, describe, terraform_d
 from glue_release.emulator.iam.moto_patches import principal_matches
 from glue_release.errors import UserError
 from glue_release.settings import Settings
-from glue_release.smoke.emulator_deploy import bucket_name, deploy_jobs, emulator_settings
+from glue_release.smoke.emulator_deploy import bucket_name, deploy_jobs
 
 ACCOUNT = "123456789012"
 
@@ -72,12 +71,8 @@ def test_trust_principals_are_read_as_aws_reads_them(principal, caller, matches)
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    settings = emulator_settings(tmp_path_factory.mktemp("build"), free_port())
-    assert settings.emulator is not None
-    settings.emulator.up()
-    yield settings
-    settings.emulator.down()
+def settings(module_emulator_settings: Settings) -> Settings:
+    return module_emulator_settings
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,23 +18,17 @@ import pytest
 
 from glue_release import aws, declarations
 from glue_release.artifacts.packaging import Manifest
-from glue_release.emulator.control import free_port
 from glue_release.paths import JOBS_DIR
 from glue_release.settings import Settings
 from glue_release.smoke import SmokeReport, run_smoke
-from glue_release.smoke.emulator_deploy import bucket_name, deploy_jobs, emulator_settings
+from glue_release.smoke.emulator_deploy import bucket_name, deploy_jobs
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """Local settings whose build folder, emulator (state and port) and smoke cache are this module's own."""
-    settings = emulator_settings(tmp_path_factory.mktemp("build"), free_port())
-    assert settings.emulator is not None
-    settings.emulator.up()
-    yield settings
-    settings.emulator.down()
+def settings(module_emulator_settings: Settings) -> Settings:
+    return module_emulator_settings
 
 
 @pytest.fixture(scope="module")
