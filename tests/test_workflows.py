@@ -627,6 +627,10 @@ def problems_environment_roles(root: Path) -> list[str]:
                         problems.append(f"{where}: prod is applied only from a reviewed saved plan, never deploy")
                     if match[1] == "apply" and "--plan " not in match[0]:
                         problems.append(f"{where}: `{match[0].strip()}` must apply a saved plan (--plan FILE)")
+                only_plans = re.search(r"invoke (plan|drift|rollback)\b", scripts) and not writes.search(scripts)
+                if workflow.assumes_aws(job_id) and only_plans and not environment.endswith("-plan"):
+                    # Reviewers approve an environment's jobs before they start: a plan there is approved blind.
+                    problems.append(f"{where}: only plans, in {environment!r}: plan in its -plan environment")
                 for line in re.findall(r"invoke rollback\b[^\n|;&]*", scripts):
                     if environment.endswith("-plan") != ("--plan-only" in line):
                         problems.append(f"{where}: `{line.strip()}`: plan-only exactly in the plan environment")
@@ -837,6 +841,98 @@ def problems_credentialed_jobs(root: Path) -> list[str]:
     return problems
 
 
+# What starts each workflow. A deploy from any other branch, or a PR workflow running with the base
+# repository's secrets (pull_request_target), would ship or expose what nobody reviewed.
+EXPECTED_TRIGGERS = {
+    "deploy.yml": {"push"},
+    "pull-request.yml": {"pull_request"},
+    "drift.yml": {"schedule", "workflow_dispatch"},
+    "rollback.yml": {"workflow_dispatch"},
+}
+
+
+def problems_triggers(root: Path) -> list[str]:
+    problems = []
+    for workflow in load_workflows(root):
+        expected = EXPECTED_TRIGGERS.get(workflow.name)
+        if expected is None:
+            problems.append(f"{workflow.name}: not in EXPECTED_TRIGGERS: pin what starts it")
+        elif set(workflow.triggers) != expected:
+            problems.append(f"{workflow.name}: started by {sorted(workflow.triggers)}, expected {sorted(expected)}")
+        push = workflow.triggers.get("push") or {}
+        if "push" in workflow.triggers and (
+            push.get("branches") != ["main"] or {"tags", "branches-ignore"} & set(push)
+        ):
+            problems.append(f"{workflow.name}: deploys on push to {push}: only pushes to main deploy")
+    return problems
+
+
+def plan_bundle_targets(script: str) -> list[str]:
+    return [argv[-1].strip('"') for argv in simple_commands(script) if "unseal" in argv and len(argv) >= 4]
+
+
+def problems_apply_jobs(root: Path) -> list[str]:
+    """A job applying a saved plan first unseals it where it applies it from and uploads the artifacts it
+    points at; on the push-to-main pipeline, smoke runs follow in the same job."""
+    problems = []
+    for workflow in load_workflows(root):
+        for job_id in workflow.jobs:
+            runs = [str(step.get("run", "")) for step in workflow.steps(job_id)]
+            for index, script in enumerate(runs):
+                for argv in simple_commands(script):
+                    if argv[:2] != ["invoke", "apply"] or "--plan" not in argv:
+                        continue
+                    where = f"{workflow.name}: {job_id}"
+                    env = argv[argv.index("--env") + 1] if "--env" in argv else ""
+                    plan_file = argv[argv.index("--plan") + 1].strip('"')
+                    before, after = runs[:index], runs[index + 1 :]
+                    unsealed = [t for s in before for t in plan_bundle_targets(s)]
+                    if not any(plan_file.startswith(target.rstrip("/") + "/") for target in unsealed):
+                        problems.append(f"{where}: applies {plan_file}, which no earlier step unseals there")
+                    uploads = [a for s in before for a in simple_commands(s) if a[:2] == ["invoke", "upload"]]
+                    if not any(env in a for a in uploads):
+                        problems.append(f"{where}: applies without `invoke upload --env {env}` before it")
+                    smokes = [a for s in after for a in simple_commands(s) if a[:2] == ["invoke", "smoke"]]
+                    if "push" in workflow.triggers and not any(env in a for a in smokes):
+                        problems.append(f"{where}: applies {env} without `invoke smoke --env {env}` after it")
+    return problems
+
+
+# The environments the push-to-main pipeline changes: PR plans and drift checks must cover each one.
+DEPLOYED_ENVIRONMENTS = {"test", "prod"}
+SAME_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository"
+# The only accepted way to pass the policy gate on a pull request: the `plan-allow` label, else nothing.
+ALLOW_FROM_LABEL = "contains(github.event.pull_request.labels.*.name, 'plan-allow') && '*' || ''"
+
+
+def problems_coverage(root: Path) -> list[str]:
+    """PR plans and drift checks cover every deployed environment, one failure never cancels another's,
+    PR jobs needing credentials skip forks (no OIDC token there), and the gate opens only by label."""
+    problems = []
+    for workflow in load_workflows(root):
+        for job_id, job in workflow.jobs.items():
+            where = f"{workflow.name}: {job_id}"
+            strategy = job.get("strategy") or {}
+            covered = set((strategy.get("matrix") or {}).get("env") or [])
+            checks_environments = workflow.name in ("pull-request.yml", "drift.yml") and workflow.assumes_aws(job_id)
+            if checks_environments and covered != DEPLOYED_ENVIRONMENTS:
+                problems.append(
+                    f"{where}: covers {sorted(covered)}, not every deployed {sorted(DEPLOYED_ENVIRONMENTS)}"
+                )
+            if covered and strategy.get("fail-fast", True) is not False:
+                problems.append(f"{where}: fail-fast would cancel the other environments' results: set it false")
+            pr_with_aws = workflow.name == "pull-request.yml" and workflow.assumes_aws(job_id)
+            if pr_with_aws and SAME_REPOSITORY not in str(job.get("if", "")):
+                problems.append(f"{where}: runs for fork PRs, which get no OIDC token: gate on {SAME_REPOSITORY}")
+            for step in workflow.steps(job_id):
+                if "--allow" not in str(step.get("run", "")):
+                    continue
+                sources = [str(v) for v in (step.get("env") or {}).values()]
+                if not any(ALLOW_FROM_LABEL in v for v in sources) or workflow.name != "pull-request.yml":
+                    problems.append(f"{where}: --allow must come from the plan-allow label only ({ALLOW_FROM_LABEL})")
+    return problems
+
+
 def problems_setup_action(root: Path) -> list[str]:
     problems = []
     action = yaml.safe_load((root / ".github/actions/setup/action.yml").read_text(encoding="utf-8"))
@@ -896,6 +992,18 @@ def test_exit_codes_map_to_the_results_the_next_jobs_read(tmp_path: Path) -> Non
 
 def test_jobs_with_aws_credentials_install_hashed_runtime_only_and_outlive_no_session() -> None:
     assert problems_credentialed_jobs(ROOT) == []
+
+
+def test_only_pushes_to_main_deploy_and_no_workflow_runs_with_base_secrets_for_a_pr() -> None:
+    assert problems_triggers(ROOT) == []
+
+
+def test_an_applied_plan_is_unsealed_there_its_artifacts_uploaded_and_smoke_runs_follow() -> None:
+    assert problems_apply_jobs(ROOT) == []
+
+
+def test_plans_and_drift_cover_every_environment_skip_forks_and_open_the_gate_only_by_label() -> None:
+    assert problems_coverage(ROOT) == []
 
 
 def test_the_setup_action_pins_java_17_and_hashes_deploy_installs() -> None:
@@ -1087,6 +1195,78 @@ MUTATIONS = {
         'run: invoke plan --env "$ENV"',
         problems_concurrency,
     ),
+    "extra: deploy runs on a push to any branch": (
+        "deploy.yml",
+        "    branches: [main]",
+        "    branches: ['**']",
+        problems_triggers,
+    ),
+    "extra: the PR workflow runs with the base repository's secrets": (
+        "pull-request.yml",
+        "  pull_request:",
+        "  pull_request_target:",
+        problems_triggers,
+    ),
+    "extra: prod is planned in the approved environment (the reviewer approves blind)": (
+        "deploy.yml",
+        "    environment: prod-plan\n",
+        "    environment: prod\n",
+        problems_environment_roles,
+    ),
+    "extra: the approved plan is unsealed where apply does not read it": (
+        "deploy.yml",
+        "unseal build/sealed/prod-plan.cms build/prod",
+        "unseal build/sealed/prod-plan.cms build/prod-approved",
+        problems_apply_jobs,
+    ),
+    "extra: prod is applied without uploading the artifacts first": (
+        "deploy.yml",
+        "        run: invoke upload --env prod\n",
+        "        run: echo skipped\n",
+        problems_apply_jobs,
+    ),
+    "extra: prod is applied without smoke runs after it": (
+        "deploy.yml",
+        "        run: invoke smoke --env prod",
+        "        run: echo skipped",
+        problems_apply_jobs,
+    ),
+    "extra: a rollback is applied without uploading the old artifacts": (
+        "rollback.yml",
+        'run: invoke upload --env "$ENV"',
+        "run: echo skipped",
+        problems_apply_jobs,
+    ),
+    "extra: PR plans no longer cover prod": (
+        "pull-request.yml",
+        "        env: [test, prod]\n",
+        "        env: [test]\n",
+        problems_coverage,
+    ),
+    "extra: drift no longer checks prod": (
+        "drift.yml",
+        "env: [test, prod]",
+        "env: [test]",
+        problems_coverage,
+    ),
+    "extra: a failing PR plan cancels the other environment's": (
+        "pull-request.yml",
+        "      fail-fast: false\n",
+        "      fail-fast: true\n",
+        problems_coverage,
+    ),
+    "extra: PR plans run for forks (no OIDC token)": (
+        "pull-request.yml",
+        "    if: github.event.pull_request.head.repo.full_name == github.repository\n    runs-on",
+        "    runs-on",
+        problems_coverage,
+    ),
+    "extra: the policy gate is always open on PRs": (
+        "pull-request.yml",
+        "&& '*' || ''",
+        "&& '*' || '*'",
+        problems_coverage,
+    ),
     "extra: an apply job outlives its one-hour credentials": (
         "deploy.yml",
         "    timeout-minutes: 50\n    # Required reviewers",
@@ -1107,6 +1287,9 @@ CHECKS = {
         problems_credentialed_jobs,
         problems_setup_action,
         problems_environment_roles,
+        problems_triggers,
+        problems_apply_jobs,
+        problems_coverage,
     )
 }
 
