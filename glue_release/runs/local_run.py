@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -16,6 +14,7 @@ from pathlib import Path
 from glue_release.declarations import JobDeclaration
 from glue_release.errors import UserError
 from glue_release.paths import REPO_ROOT
+from glue_release.processes import kill_group
 from glue_release.runs import glue_local, preview
 from glue_release.runs.glue_local import runtimes
 from glue_release.runs.glue_local.bookmark_check import check_bookmarks
@@ -139,11 +138,11 @@ def run_script(
             returncode = proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             timed_out = True
-            kill_group(proc)
+            kill_group(proc.pid)
             returncode = proc.wait()
     finally:
         # Interrupted here (Ctrl-C), or the script ended with children still running: leave none behind.
-        kill_group(proc)
+        kill_group(proc.pid)
         proc.wait()
         reader.join()
     return LocalRun(
@@ -156,12 +155,6 @@ def run_script(
         previews=previews,
         runtime=runtime[0] if runtime else "",
     )
-
-
-def kill_group(proc: subprocess.Popen[str]) -> None:
-    """SIGKILL the process group ``proc`` leads (it was started with a session of its own)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def run_local(

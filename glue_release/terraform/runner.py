@@ -27,6 +27,7 @@ from typing import IO
 from python_terraform import IsFlagged, Terraform
 
 from glue_release.errors import UserError
+from glue_release.processes import kill_group
 from glue_release.terraform.console import Progress, tail
 
 MIN_VERSION = (1, 11)  # use_lockfile needs 1.10; the modules say >= 1.11
@@ -140,7 +141,7 @@ class TerraformRunner:
             try:
                 code = _wait_stopping_on_interrupt(proc)
             finally:
-                _kill_group(proc.pid)
+                kill_group(proc.pid)
                 for thread in threads:
                     thread.join(timeout=5)
         if received:
@@ -237,11 +238,6 @@ def _stop_with_parent() -> None:
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-
-
-def _kill_group(pgid: int) -> None:
-    with suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
 
 
 def _wait_stopping_on_interrupt(proc: subprocess.Popen[str]) -> int:
