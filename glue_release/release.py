@@ -174,10 +174,13 @@ def bootstrap(
     ``jobs`` (default: the repository's): their adopted Glue names in this environment, which the
     deploy role is granted besides ``<name_prefix>-*`` (see ``adopted_glue_names``).
     """
-    if settings.is_local:  # another team's bucket exists before we deploy; in the emulator we make it
-        from glue_release.emulator.standins import ensure_external_buckets
+    if settings.is_local:  # another team's buckets and tables exist before we deploy; in the emulator we make them
+        from glue_release.artifacts.packaging import catalog_dir
+        from glue_release.catalog import CATALOG_DIR
+        from glue_release.emulator.standins import ensure_catalog_tables, ensure_external_buckets
 
         ensure_external_buckets(settings)
+        ensure_catalog_tables(settings, catalog_dir(dict(jobs)) if jobs else CATALOG_DIR)
     if only_if_missing:
         s3 = aws.client(settings, "s3")
         try:

@@ -245,7 +245,9 @@ module "catalog" {
       partition_keys = t.partition_keys
     } if t.owned
   }
-  tags = var.tags
+  # A database holding any table made elsewhere (owned: false) is that owner's, not ours.
+  existing_databases = toset([for t in values(var.catalog_tables) : t.database if !t.owned])
+  tags               = var.tags
 }
 
 ################################################################################

@@ -401,4 +401,10 @@ variable "catalog_tables" {
     condition     = alltrue([for t in values(var.catalog_tables) : t.data_lake_bucket == null || contains(["raw", "curated"], coalesce(t.data_lake_bucket, "raw"))])
     error_message = "A catalog table's data_lake_bucket must be raw or curated."
   }
+
+  validation {
+    # The data-lake module makes that database; a catalog/ folder of the same name would make it twice.
+    condition     = alltrue([for t in values(var.catalog_tables) : t.database != "${replace(var.name_prefix, "-", "_")}_curated"])
+    error_message = "A catalog/ database folder is named like this environment's curated database (<name_prefix>_curated, made by the data-lake module): rename the folder."
+  }
 }

@@ -21,7 +21,9 @@ import pytest
 
 from glue_release import aws, declarations
 from glue_release.catalog import load_catalog, terraform_value
+from glue_release.emulator.standins import ensure_catalog_tables
 from glue_release.paths import REPO_ROOT
+from glue_release.runs.glue_local.emulator_catalog import table_settings
 from glue_release.settings import Settings
 from glue_release.smoke import run_smoke
 from glue_release.smoke.emulator_deploy import bucket_name, deploy_jobs
@@ -38,6 +40,15 @@ columns:
   - {name: provider id, type: bigint}
   - {name: drg definition, type: string}
 sample: medicare.csv
+"""
+# A crawler's table in the same database: on AWS both exist before this stack; locally a stand-in.
+PARTNERS = """\
+description: Partner list, crawled
+owned: false
+location: {bucket: raw, prefix: partners/}
+format: json
+columns:
+  - {name: partner_id, type: bigint}
 """
 SAMPLE = "Provider Id|DRG Definition\n10001|039 - A\n10005|039 - A\n10006|948 - B\n"
 SCRIPT = """\
@@ -90,6 +101,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Path:
     (root / "catalog" / "payments").mkdir(parents=True)
     (root / "catalog" / "payments" / "medicare.yaml").write_text(TABLE)
     (root / "catalog" / "payments" / "medicare.csv").write_text(SAMPLE)
+    (root / "catalog" / "payments" / "partners.yaml").write_text(PARTNERS)
     raw = bucket_name(settings, "raw")
     for job, table in (("catalog_reader", "medicare"), ("undeclared_reader", "claims")):
         folder = root / "jobs" / job
@@ -103,6 +115,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Path:
 
 def apply_catalog_module(settings: Settings, tree: Path, work: Path) -> None:
     """terraform/modules/glue-catalog applied to the emulator, fed as terraform/main.tf feeds it."""
+    declared = terraform_value(load_catalog(tree / "catalog"))
     tables = {
         ref: {
             "database": t["database"],
@@ -115,13 +128,14 @@ def apply_catalog_module(settings: Settings, tree: Path, work: Path) -> None:
             "columns": t["columns"],
             "partition_keys": t["partition_keys"],
         }
-        for ref, t in terraform_value(load_catalog(tree / "catalog")).items()
+        for ref, t in declared.items()
         if t["owned"]
     }
+    existing = sorted({t["database"] for t in declared.values() if not t["owned"]})
     emulator = settings.emulator
     assert emulator is not None
     work.mkdir(parents=True, exist_ok=True)
-    (work / "tables.auto.tfvars.json").write_text(json.dumps({"tables": tables}))
+    (work / "tables.auto.tfvars.json").write_text(json.dumps({"tables": tables, "existing": existing}))
     (work / "main.tf").write_text(
         f"""
 terraform {{
@@ -130,6 +144,7 @@ terraform {{
   }}
 }}
 variable "tables" {{ type = any }}
+variable "existing" {{ type = set(string) }}
 provider "aws" {{
   region                      = "{settings.region}"
   skip_credentials_validation = true
@@ -143,6 +158,8 @@ module "catalog" {{
   source      = "{REPO_ROOT / "terraform" / "modules" / "glue-catalog"}"
   name_prefix = "{settings.name_prefix}"
   tables      = var.tables
+  # As terraform/main.tf: a database holding an owned: false table is its owner's.
+  existing_databases = var.existing
 }}
 """
     )
@@ -160,6 +177,8 @@ module "catalog" {{
 
 @pytest.fixture(scope="module")
 def report(settings: Settings, tree: Path, tmp_path_factory: pytest.TempPathFactory):
+    # As a local deploy does before Terraform: the crawler's table (and database) stand in.
+    ensure_catalog_tables(settings, tree / "catalog")
     apply_catalog_module(settings, tree, tmp_path_factory.mktemp("terraform"))
     jobs = declarations.load_jobs(tree / "jobs")
     deploy_jobs(settings, jobs)
@@ -178,6 +197,18 @@ def test_the_emulators_catalog_holds_the_table_terraform_made(settings, report):
     table = glue.get_table(DatabaseName="payments", Name="medicare")["Table"]
     assert table["StorageDescriptor"]["Location"] == f"s3://{bucket_name(settings, 'raw')}/medicare/"
     assert table["Parameters"]["classification"] == "csv"
+
+
+def test_a_crawlers_table_stands_in_and_terraform_adds_owned_tables_to_its_database(settings, tree, report):
+    """owned: false: made before Terraform as its owner would have; Terraform never creates its database."""
+    glue = aws.client(settings, "glue")
+    table = glue.get_table(DatabaseName="payments", Name="partners")["Table"]
+    assert table["StorageDescriptor"]["Location"] == f"s3://{bucket_name(settings, 'raw')}/partners/"
+    resolved = table_settings("payments.partners", table)  # what a smoke run's from_catalog gets
+    assert (resolved["format"], resolved["columns"]) == ("json", [["partner_id", "bigint"]])
+    assert glue.get_table(DatabaseName="payments", Name="medicare")["Table"]["DatabaseName"] == "payments"
+    # A rerun converges: nothing made twice, nothing failing on what exists.
+    assert ensure_catalog_tables(settings, tree / "catalog") == []
 
 
 def test_from_catalog_reads_the_staged_sample_at_the_tables_location(report):

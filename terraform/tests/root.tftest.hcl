@@ -632,3 +632,18 @@ run "catalog_reads_must_name_a_declared_table" {
 
   expect_failures = [var.jobs]
 }
+
+run "a_catalog_database_may_not_take_the_curated_databases_name" {
+  command = plan
+
+  variables {
+    catalog_tables = {
+      "glue_etl_dev_curated.orders" = {
+        database = "glue_etl_dev_curated", name = "orders", owned = true, data_lake_bucket = "curated", prefix = "orders/",
+        format   = "parquet", columns = [{ name = "order_id", type = "string" }]
+      }
+    }
+  }
+
+  expect_failures = [var.catalog_tables]
+}

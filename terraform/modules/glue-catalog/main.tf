@@ -29,7 +29,9 @@ locals {
     }
   }
 
-  databases = toset([for t in values(var.tables) : t.database])
+  # A database that also holds tables made elsewhere exists before this stack (on AWS, creating it
+  # again fails with AlreadyExistsException); only databases wholly ours are created here.
+  databases = setsubtract(toset([for t in values(var.tables) : t.database]), var.existing_databases)
 }
 
 resource "aws_glue_catalog_database" "this" {
@@ -43,7 +45,7 @@ resource "aws_glue_catalog_database" "this" {
 resource "aws_glue_catalog_table" "this" {
   for_each = var.tables
 
-  database_name = aws_glue_catalog_database.this[each.value.database].name
+  database_name = contains(var.existing_databases, each.value.database) ? each.value.database : aws_glue_catalog_database.this[each.value.database].name
   name          = each.value.name
   description   = each.value.description
   table_type    = "EXTERNAL_TABLE"

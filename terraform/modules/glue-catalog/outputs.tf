@@ -4,6 +4,6 @@ output "table_arns" {
 }
 
 output "database_names" {
-  description = "Names of the databases made for the tables."
+  description = "Names of the databases made for the tables (not those in existing_databases)."
   value       = sort([for d in aws_glue_catalog_database.this : d.name])
 }

@@ -39,6 +39,17 @@ variable "tables" {
   }
 }
 
+variable "existing_databases" {
+  description = "Databases made elsewhere (a crawler's, another stack's) that hold tables made elsewhere too. Owned tables in them are created there; the databases themselves are never created, changed or destroyed here."
+  type        = set(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for d in var.existing_databases : can(regex("^[a-z0-9_]{1,255}$", d))])
+    error_message = "Database names must be lowercase letters, digits and underscores (Glue stores them so)."
+  }
+}
+
 variable "tags" {
   description = "Tags for the databases (in addition to the provider's default tags)."
   type        = map(string)

@@ -72,6 +72,24 @@ run "tables_as_declared" {
   }
 }
 
+run "owned_tables_in_a_database_made_elsewhere" {
+  command = apply
+
+  variables {
+    existing_databases = ["payments"]
+  }
+
+  assert {
+    condition     = length(aws_glue_catalog_database.this) == 0
+    error_message = "A database made elsewhere (it holds a crawler's tables) is never created again."
+  }
+
+  assert {
+    condition     = aws_glue_catalog_table.this["payments.medicare"].database_name == "payments"
+    error_message = "Owned tables are still created, in the existing database."
+  }
+}
+
 run "rejects_a_location_without_folder_slash" {
   command = plan
 
