@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from glue_release.declarations import JOB_NAME_RE, load_job
+from glue_release.declarations.schema import modeline
 from glue_release.errors import UserError
 
 # The pattern of jobs/orders_daily_revenue, the example to copy: read raw values as text, type
 # them in transforms.py where a bad value gets a reject_reason, write the rejects to their own
 # output and count them (glue_runtime.report_rejects), and declare what a smoke run must see.
 JOB_YAML = """\
-# yaml-language-server: $schema=../../schemas/job.schema.json
 description: {name} (describe what it does, for the Glue console and the plan review)
 worker_type: G.1X
 number_of_workers: 2
@@ -214,7 +214,10 @@ def new_job(name: str, jobs_dir: Path, tidy: bool = True, style: str = "runtime"
     for relative, template in files.items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.format(name=name))
+        text = template.format(name=name)
+        if relative == "job.yaml":  # editors complete and check it against schemas/job.schema.json
+            text = modeline(path) + "\n" + text
+        path.write_text(text)
     load_job(folder)  # the template must itself be a valid declaration
     if tidy:  # import order depends on the job's name (isort sorts it among first-party modules)
         ruff = [sys.executable, "-m", "ruff", "check", "--fix", "--select", "I", "-q", str(folder)]

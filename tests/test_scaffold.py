@@ -41,3 +41,22 @@ def test_scaffolded_job_passes_its_smoke_checks_unedited(tmp_path, spark):
     result = check_outputs(spec, facts)
     assert result.ok, result.problems
     assert result.passed == result.total == 12  # 2 has-data, 4 bounds, 5 columns, the check module
+
+
+@pytest.mark.slow
+def test_glue_style_scaffold_passes_its_smoke_checks_unedited(tmp_path):
+    """`new-job --style glue`: the awsglue script on its sample writes what its own smoke section asks."""
+    scaffold.new_job("widget_feed", tmp_path / "jobs", style="glue")
+    job = declarations.load_jobs(tmp_path / "jobs")["widget_feed"]
+    spec = parse_smoke(job)
+    assert spec.checks["output_path"].columns == {"id": "bigint", "item": "string", "quantity": "int"}
+    run = local_run.run_local(job, {}, tmp_path / "out", echo=False, bookmarks_dir=tmp_path / "bookmarks")
+    assert run.returncode == 0, "\n".join(run.log[-30:])
+    assert run.rows == {"output_path": 2}  # 3 sample rows, one with quantity 0
+    facts = {
+        name: OutputFacts(uri=f"s3://b/_smoke/{name}/", folder=folder, has_data=True)
+        for name, folder in run.outputs.items()
+    }
+    result = check_outputs(spec, facts)
+    assert result.ok, result.problems
+    assert result.passed == result.total == 7  # has data, 2 bounds, 3 columns, the check module

@@ -20,6 +20,15 @@ inputs:
   input_path: {{bucket: raw, prefix: {name}/, sample: sample/input/}}
 outputs:
   output_path: {{bucket: curated, prefix: {name}/}}
+# After every deploy the deployed job runs on sample/ and must write this (README: Smoke checks).
+# Keep the bounds in step with the sample: 3 rows, of which 1 has too few items.
+smoke:
+  checks:
+    output_path:
+      min_rows: 1
+      max_rows: 3  # at most one row per sample row
+      columns: {{id: bigint, item: string, quantity: int}}
+  check: smoke_check.py
 """
 
 MAIN_PY = '''\
@@ -112,6 +121,29 @@ id,item,quantity
 3,plum,5
 """
 
+SMOKE_CHECK_PY = '''\
+"""Smoke check for {name}: what the deployed job wrote from the sample, beyond row counts and column types.
+
+Called after every deploy's smoke run with each output as a DataFrame (``job.yaml``: ``smoke.check``);
+returns the problems found, none when all is well. It reads, never writes.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+MIN_QUANTITY = 1  # arguments.min_quantity in job.yaml
+
+
+def check(outputs: dict[str, DataFrame]) -> list[str]:
+    output = outputs.get("output_path")
+    if output is None:
+        return []  # the "has data" check already reports it
+    too_few = output.where(F.col("quantity") < MIN_QUANTITY).count()
+    return [f"{{too_few}} rows with quantity below {{MIN_QUANTITY}}"] if too_few else []
+'''
+
 FILES = {
     "__init__.py": "",
     "job.yaml": JOB_YAML,
@@ -119,5 +151,6 @@ FILES = {
     "transforms.py": TRANSFORMS_PY,
     "tests/__init__.py": "",
     "tests/test_transforms.py": TEST_PY,
+    "smoke_check.py": SMOKE_CHECK_PY,
     "sample/input/part-0001.csv": SAMPLE_CSV,
 }
