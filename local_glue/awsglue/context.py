@@ -94,11 +94,15 @@ class DataSink:
         self.format, self.format_options = format, options
 
     def setCatalogInfo(self, catalogDatabase: str, catalogTableName: str, catalogId: str | None = None) -> None:
-        # Glue updates the table's schema and partitions when enableUpdateCatalog is set; the local
-        # catalog is code, so it is only checked to exist (a missing table fails as on Glue).
+        # With enableUpdateCatalog Glue updates the table's schema and partitions, and creates the table
+        # when it does not exist yet ("Updating the schema, and adding new partitions in the Data Catalog
+        # using AWS Glue ETL jobs", https://docs.aws.amazon.com/glue/latest/dg/update-from-job.html).
+        # The local catalog is code and is never written: a table is only checked to exist when the sink
+        # would not create it (then a missing table fails as on Glue).
         from awsglue._catalog import load_table
 
-        load_table(catalogDatabase, catalogTableName)
+        if not _io.truthy(self.options.get("enableUpdateCatalog", False)):
+            load_table(catalogDatabase, catalogTableName)
         self.catalog = (catalogDatabase, catalogTableName)
 
     def writeFrame(self, dynamic_frame: DynamicFrame, info: str = "") -> DynamicFrame:
@@ -108,7 +112,7 @@ class DataSink:
             dynamic_frame.toDF(),
             str(self.options["path"]),
             self.format or "",
-            self.format_options,
+            _io.with_s3_compression(self.format_options, self.options),
             _io.as_list(self.options.get("partitionKeys")),
         )
         return dynamic_frame

@@ -24,6 +24,8 @@ from awsglue._paths import find, split_path, sql_ref
 from awsglue._types import schema_lines, sql_type
 
 Choices = dict[str, tuple[str, ...]]
+# Type names of nested fields as ``DataType.typeName()`` gives them; a mapping to one keeps the value as it is.
+_COMPLEX = ("struct", "array", "map")
 
 # Thrown by a Filter function on a record that lacks what it looks at: Glue drops that record
 # (Filter class, https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-crawler-pyspark-transforms-filter.html).
@@ -119,6 +121,18 @@ class DynamicFrame:
     def assertErrorThreshold(self) -> None:
         return None
 
+    def spigot(self, path: str, options: dict | None = None, transformation_ctx: str = "", **_: Any) -> DynamicFrame:
+        """Spigot (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-crawler-pyspark-transforms-spigot.html):
+        writes a sample of the records to ``path`` as JSON (``topk``: the first N, default 100; ``prob``: each
+        record with that probability, default 1) and returns this frame unchanged."""
+        opts = dict(options or {})
+        sample = self.toDF()
+        prob = float(opts.get("prob", 1))
+        if prob < 1:
+            sample = sample.sample(fraction=prob)
+        _io.write(sample.limit(int(opts.get("topk", 100))), path, "json", {}, [])
+        return self
+
     # --- transforms -------------------------------------------------------------------------------------------
     def apply_mapping(
         self, mappings: list[tuple], case_sensitive: bool = False, transformation_ctx: str = "", **_: Any
@@ -160,6 +174,8 @@ class DynamicFrame:
             return None
         names, dtype = found
         ref = sql_ref(names)
+        if isinstance(dtype, (T.StructType, T.ArrayType, T.MapType)) and target_type.strip().lower() in _COMPLEX:
+            return F.expr(ref)  # ("s", "struct", "s", "struct"): what a mapping built from schema() type names says
         target_sql = sql_type(target_type)
         if len(names) == 1 and names[0] in self._choices:
             kinds = self._choices[names[0]]
@@ -430,7 +446,6 @@ _UNAVAILABLE_METHODS = {
     "unbox",
     "split_fields",
     "split_rows",
-    "spigot",
     "mergeDynamicFrame",
     "simplify_ddb_json",
     "gs_to_timestamp",
@@ -503,9 +518,10 @@ class DynamicFrameCollection:
 S3_ONLY = "s3"
 
 
-def _check_connection(connection_type: str) -> None:
+def _check_connection(connection_type: str, call: str = "") -> None:
     if str(connection_type).lower() != S3_ONLY:
-        not_available(f"connection_type {connection_type!r}", "local runs read and write s3 (mapped to folders) only")
+        api = f"{call}(connection_type={connection_type!r})" if call else f"connection_type {connection_type!r}"
+        not_available(api, "local runs read and write s3 (mapped to folders) only")
 
 
 class DynamicFrameReader:
@@ -524,7 +540,7 @@ class DynamicFrameReader:
         push_down_predicate: str = "",
         **_: Any,
     ) -> DynamicFrame:
-        _check_connection(connection_type)
+        _check_connection(connection_type, "create_dynamic_frame.from_options")
         opts = dict(connection_options or {})
         paths = _io.as_list(opts.get("paths")) or _io.as_list(opts.get("path"))
         if not paths:
@@ -607,13 +623,17 @@ class DynamicFrameWriter:
         transformation_ctx: str = "",
         **_: Any,
     ) -> DynamicFrame:
-        _check_connection(connection_type)
+        _check_connection(connection_type, "write_dynamic_frame.from_options")
         opts = dict(connection_options or {})
         if "path" not in opts:
             raise ValueError("write_dynamic_frame.from_options: connection_options needs 'path' (an s3:// URI)")
         df = frame.toDF() if isinstance(frame, DynamicFrame) else frame
         _io.write(
-            df, str(opts["path"]), format or "", dict(format_options or {}), _io.as_list(opts.get("partitionKeys"))
+            df,
+            str(opts["path"]),
+            format or "",
+            _io.with_s3_compression(dict(format_options or {}), opts),
+            _io.as_list(opts.get("partitionKeys")),
         )
         return frame
 

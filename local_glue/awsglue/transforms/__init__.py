@@ -180,6 +180,15 @@ class UnnestFrame(GlueTransform):
         return frame.unnest(transformation_ctx=transformation_ctx)
 
 
+class Spigot(GlueTransform):
+    """Writes a sample of the records to S3 (JSON) and passes the frame on unchanged."""
+
+    def __call__(
+        self, frame: DynamicFrame, path: str, options: dict | None = None, transformation_ctx: str = "", **kwargs: Any
+    ) -> DynamicFrame:
+        return frame.spigot(path, options, transformation_ctx=transformation_ctx)
+
+
 # Importable so scripts load; calling them says they are not available locally.
 _NOT_LOCAL = [
     "EvaluateDataQuality",
@@ -188,7 +197,6 @@ _NOT_LOCAL = [
     "FindMatches",
     "FlatMap",
     "MapToCollection",
-    "Spigot",
     "SplitFields",
     "SplitRows",
     "Unbox",
@@ -211,6 +219,7 @@ __all__ = [
     "ResolveChoice",
     "SelectFields",
     "SelectFromCollection",
+    "Spigot",
     "UnnestFrame",
     *_NOT_LOCAL,
 ]

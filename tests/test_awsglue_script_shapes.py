@@ -1,0 +1,123 @@
+"""Call shapes real public Glue scripts use that the vendored three did not: each found by running such a
+script (aws-samples/aws-glue-samples, awslabs/aws-glue-blueprint-libs, aws-samples DMS CDC walkthrough) on
+local_glue, and checked here against AWS's documentation of the call.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+
+import pytest
+from chispa import assert_df_equality
+
+from glue_release.runs.glue_local import LOCAL_GLUE_DIR
+
+if str(LOCAL_GLUE_DIR) not in sys.path:
+    sys.path.insert(0, str(LOCAL_GLUE_DIR))
+
+import awsglue
+from awsglue import NotAvailableLocally
+from awsglue._local import configure
+from awsglue._s3 import UnmappedS3Uri
+from awsglue.context import GlueContext
+from awsglue.dynamicframe import DynamicFrame
+from awsglue.transforms import Spigot
+
+
+@pytest.fixture
+def glue(spark, tmp_path):
+    """A GlueContext whose s3://bucket is tmp_path/bucket; settings reset afterwards."""
+    (tmp_path / "bucket").mkdir()
+    configure(s3={"bucket": str(tmp_path / "bucket")}, catalog_dir=str(tmp_path / "catalog"), glue_version="5.0")
+    yield GlueContext(spark.sparkContext)
+    configure()
+
+
+def test_spark_reads_and_writes_on_s3_uris_go_to_the_mapped_folder(glue, spark, tmp_path):
+    # On Glue, Spark itself reads and writes s3:// (the blueprint encoding.py: spark.read.format(f).load(input_path);
+    # the DMS CDC LoadInitial job: spark.read.parquet("s3://.../LOAD*.parquet") then .write.partitionBy(...)).
+    df = spark.createDataFrame([(1, "a"), (2, "b")], "id long, dept string")
+    df.write.mode("overwrite").partitionBy("dept").parquet("s3://bucket/out/emp")
+    assert sorted(p.name for p in (tmp_path / "bucket" / "out" / "emp").iterdir() if p.is_dir()) == [
+        "dept=a",
+        "dept=b",
+    ]
+    back = spark.read.parquet("s3://bucket/out/emp").select("id", "dept")
+    assert_df_equality(back, df, ignore_row_order=True)
+    df.write.format("json").save(path="s3://bucket/j")
+    assert spark.read.format("json").load("s3://bucket/j").count() == 2
+    with pytest.raises(UnmappedS3Uri, match="bucket 'elsewhere' is not mapped"):
+        spark.read.csv("s3://elsewhere/x.csv")
+
+
+def test_dynamic_frame_is_importable_from_the_package(glue):
+    # "Creating custom visual transforms in AWS Glue Studio" examples write `from awsglue import DynamicFrame`.
+    assert awsglue.DynamicFrame is DynamicFrame
+
+
+def test_gluetypes_match_the_schema_a_dynamic_frame_reports(glue, spark):
+    # AWS Glue Studio's generated Drop Null Fields code walks dyf.schema() with gluetypes' StructType/NullType.
+    from awsglue.gluetypes import ArrayType, Field, NullType, StructType
+
+    df = spark.sql("SELECT named_struct('a', 1) AS s, array(1) AS xs, NULL AS n")
+    schema = DynamicFrame.fromDF(df, glue, "t").schema()
+    kinds = {f.name: f.dataType for f in schema}
+    assert isinstance(schema, StructType) and isinstance(kinds["s"], StructType)
+    assert isinstance(kinds["xs"], ArrayType) and isinstance(kinds["n"], NullType)
+    assert all(isinstance(f, Field) for f in schema)
+
+
+def test_apply_mapping_from_schema_type_names_keeps_nested_fields(glue, spark):
+    # The blueprint partitioning.py builds its mapping from dyf.schema(): (name, typeName(), name, typeName()),
+    # so a struct field (ResolveChoice make_struct) is mapped as ("v", "struct", "v", "struct").
+    df = spark.sql("SELECT 1L AS id, named_struct('int', 5, 'string', CAST(NULL AS STRING)) AS v")
+    dyf = DynamicFrame.fromDF(df, glue, "t")
+    mapping = [(f.name, f.dataType.typeName(), f.name, f.dataType.typeName()) for f in dyf.schema()]
+    assert_df_equality(dyf.apply_mapping(mapping).toDF(), df)
+
+
+def test_spigot_writes_the_first_topk_records_as_json_and_passes_the_frame_on(glue, spark, tmp_path):
+    # Spigot class: "topk ... the total number of records written out"; the input frame is returned.
+    dyf = DynamicFrame.fromDF(spark.range(10).toDF("id"), glue, "t")
+    out = Spigot.apply(frame=dyf, path="s3://bucket/spigot", options={"topk": 3})
+    assert out.count() == 10
+    assert spark.read.json(str(tmp_path / "bucket" / "spigot")).count() == 3
+
+
+def test_get_sink_with_enable_update_catalog_may_name_a_table_that_does_not_exist_yet(glue, spark, tmp_path):
+    # "Updating the schema, and adding new partitions in the Data Catalog using AWS Glue ETL jobs": with
+    # enableUpdateCatalog the sink creates the table (the blueprints' setCatalogInfo on their new output table).
+    dyf = DynamicFrame.fromDF(spark.createDataFrame([(1, "x")], "id long, k string"), glue, "t")
+    sink = glue.getSink(connection_type="s3", path="s3://bucket/out/", enableUpdateCatalog=True, partitionKeys=["k"])
+    sink.setFormat("glueparquet")
+    sink.setCatalogInfo(catalogDatabase="db", catalogTableName="new_table")
+    sink.writeFrame(dyf)
+    assert (tmp_path / "bucket" / "out" / "k=x").is_dir()
+    plain = glue.getSink(connection_type="s3", path="s3://bucket/out2/")
+    with pytest.raises(LookupError):
+        plain.setCatalogInfo(catalogDatabase="db", catalogTableName="new_table")
+
+
+def test_s3_connection_compression_applies_to_written_files(glue, spark, tmp_path):
+    # Amazon S3 connection option reference: "compression" ("gzip", "bzip2", ...) in connection_options.
+    dyf = DynamicFrame.fromDF(spark.createDataFrame([(1,)], "id long"), glue, "t")
+    glue.write_dynamic_frame.from_options(
+        frame=dyf,
+        connection_type="s3",
+        connection_options={"path": "s3://bucket/gz", "compression": "gzip"},
+        format="json",
+    )
+    files = [p for p in (tmp_path / "bucket" / "gz").iterdir() if p.name.startswith("part-")]
+    assert files and all(p.name.endswith(".json.gz") for p in files)
+    assert gzip.decompress(files[0].read_bytes()).strip() == b'{"id":1}'
+
+
+def test_a_connection_that_is_not_s3_names_the_call(glue, spark):
+    dyf = DynamicFrame.fromDF(spark.createDataFrame([(1,)], "id long"), glue, "t")
+    with pytest.raises(NotAvailableLocally, match=r"^write_dynamic_frame.from_options\(connection_type='postgresql'\)"):
+        glue.write_dynamic_frame.from_options(frame=dyf, connection_type="postgresql", connection_options={})
+    with pytest.raises(
+        NotAvailableLocally, match=r"^create_dynamic_frame.from_options\(connection_type='custom.spark'"
+    ):
+        glue.create_dynamic_frame_from_options(connection_type="custom.spark", connection_options={})
