@@ -121,3 +121,52 @@ def test_a_connection_that_is_not_s3_names_the_call(glue, spark):
         NotAvailableLocally, match=r"^create_dynamic_frame.from_options\(connection_type='custom.spark'"
     ):
         glue.create_dynamic_frame_from_options(connection_type="custom.spark", connection_options={})
+
+
+def test_glue_context_answers_the_sql_context_calls_scripts_make(glue, spark):
+    # On Glue GlueContext is a pyspark SQLContext: scripts call glueContext.sql(...), .read, getConf/setConf.
+    spark.createDataFrame([("drama",), ("drama",), ("comedy",)], "category_name string").createOrReplaceTempView(
+        "streaming_films"
+    )
+    got = glue.sql("SELECT category_name, count(*) AS streams FROM streaming_films GROUP BY category_name")
+    assert sorted(tuple(r) for r in got.collect()) == [("comedy", 1), ("drama", 2)]
+    glue.setConf("spark.sql.parquet.mergeSchema", "true")
+    assert glue.getConf("spark.sql.parquet.mergeSchema") == "true"
+    assert glue.read is not None and glue.read.parquet  # DataFrameReader, s3:// mapped like spark.read
+
+
+# AWS Glue Studio writes this node into every visual job it generates (default ruleset "ColumnCount > 0").
+STUDIO_RULESET = """
+    Rules = [
+        ColumnCount > 0
+    ]
+"""
+
+
+def test_glue_studio_data_quality_node_runs_with_its_default_ruleset(glue, spark):
+    from awsgluedq.transforms import EvaluateDataQuality
+
+    dyf = DynamicFrame.fromDF(spark.createDataFrame([(1, None), (2, "x")], "id long, s string"), glue, "t")
+    EvaluateDataQuality().process_rows(
+        frame=dyf,
+        ruleset=STUDIO_RULESET,
+        publishing_options={
+            "dataQualityEvaluationContext": "EvaluateDataQuality_node1",
+            "enableDataQualityResultsPublishing": True,
+        },
+        additional_options={"dataQualityResultsPublishing.strategy": "BEST_EFFORT", "observations.scope": "ALL"},
+    )
+    ruleset = 'Rules = [ RowCount >= 3, ColumnCount = 2, IsComplete "id", IsComplete "s", ColumnExists "zz" ]'
+    outcomes = EvaluateDataQuality().process_rows(frame=dyf, ruleset=ruleset)
+    rules = outcomes[EvaluateDataQuality.DATA_QUALITY_RULE_OUTCOMES_KEY].toDF()
+    assert [(r.Rule, r.Outcome) for r in rules.collect()] == [
+        ("RowCount >= 3", "Failed"),  # two rows
+        ("ColumnCount = 2", "Passed"),
+        ('IsComplete "id"', "Passed"),
+        ('IsComplete "s"', "Failed"),  # one null
+        ('ColumnExists "zz"', "Failed"),
+    ]
+    with pytest.raises(NotAvailableLocally, match="EvaluateDataQuality rule 'Mean \"id\" > 1'"):
+        EvaluateDataQuality().process_rows(frame=dyf, ruleset='Rules = [ Mean "id" > 1 ]')
+    with pytest.raises(NotAvailableLocally, match="rowLevelOutcomes"):
+        outcomes.select("rowLevelOutcomes")

@@ -238,6 +238,53 @@ class GlueContext:
     def sparkSession(self) -> SparkSession:
         return self.spark_session
 
+    # On Glue, GlueContext is a pyspark SQLContext ("GlueContext class": it "wraps the Apache Spark
+    # SparkContext object"), so scripts call SQLContext methods on it: glueContext.sql("..."), .read, ...
+    def sql(self, sqlQuery: str) -> DataFrame:
+        return self.spark_session.sql(sqlQuery)
+
+    @property
+    def read(self) -> Any:
+        return self.spark_session.read
+
+    @property
+    def readStream(self) -> Any:
+        return self.spark_session.readStream
+
+    @property
+    def udf(self) -> Any:
+        return self.spark_session.udf
+
+    def table(self, tableName: str) -> DataFrame:
+        return self.spark_session.table(tableName)
+
+    def createDataFrame(self, data: Any, schema: Any = None, samplingRatio: Any = None, verifySchema: bool = True):
+        return self.spark_session.createDataFrame(data, schema, samplingRatio, verifySchema)
+
+    def range(self, start: int, end: int | None = None, step: int = 1, numPartitions: int | None = None):
+        return self.spark_session.range(start, end, step, numPartitions)
+
+    def getConf(self, key: str, defaultValue: Any = None) -> Any:
+        return self.spark_session.conf.get(key, defaultValue)
+
+    def setConf(self, key: str, value: Any) -> None:
+        self.spark_session.conf.set(key, value)
+
+    def registerDataFrameAsTable(self, df: DataFrame, tableName: str) -> None:
+        df.createOrReplaceTempView(tableName)
+
+    def dropTempTable(self, tableName: str) -> None:
+        self.spark_session.catalog.dropTempView(tableName)
+
+    def cacheTable(self, tableName: str) -> None:
+        self.spark_session.catalog.cacheTable(tableName)
+
+    def uncacheTable(self, tableName: str) -> None:
+        self.spark_session.catalog.uncacheTable(tableName)
+
+    def clearCache(self) -> None:
+        self.spark_session.catalog.clearCache()
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
