@@ -170,3 +170,31 @@ def test_glue_studio_data_quality_node_runs_with_its_default_ruleset(glue, spark
         EvaluateDataQuality().process_rows(frame=dyf, ruleset='Rules = [ Mean "id" > 1 ]')
     with pytest.raises(NotAvailableLocally, match="rowLevelOutcomes"):
         outcomes.select("rowLevelOutcomes")
+
+
+def test_a_partitioned_catalog_table_reads_its_partition_columns_and_push_down_predicate_filters_them(
+    glue, spark, tmp_path
+):
+    # "Managing partitions for ETL output in AWS Glue": partition keys are columns of a catalog read, and
+    # push_down_predicate (as in from_catalog(..., push_down_predicate="year = '2024'")) filters on them.
+    for year, ids in (("2023", [1, 2]), ("2024", [3])):
+        folder = tmp_path / "bucket" / "events" / f"year={year}"
+        folder.mkdir(parents=True)
+        (folder / "part.json").write_text("".join(f'{{"id": {i}}}\n' for i in ids))
+    table = tmp_path / "catalog" / "db" / "events.yaml"
+    table.parent.mkdir(parents=True)
+    table.write_text(
+        "location: s3://bucket/events/\nformat: json\ncolumns:\n  - {name: id, type: bigint}\n"
+        "partition_keys:\n  - {name: year, type: string}\n"
+    )
+    everything = glue.create_dynamic_frame.from_catalog(database="db", table_name="events").toDF()
+    assert everything.columns == ["id", "year"] and dict(everything.dtypes)["year"] == "string"
+    assert sorted(tuple(r) for r in everything.collect()) == [(1, "2023"), (2, "2023"), (3, "2024")]
+    pruned = glue.create_dynamic_frame.from_catalog(
+        database="db", table_name="events", push_down_predicate="year = '2024'"
+    )
+    assert [tuple(r) for r in pruned.toDF().collect()] == [(3, "2024")]
+    by_catalog = glue.create_dynamic_frame.from_catalog(
+        database="db", table_name="events", additional_options={"catalogPartitionPredicate": "year < '2024'"}
+    )
+    assert by_catalog.count() == 2

@@ -551,14 +551,23 @@ class DynamicFrameReader:
         return self._frame(files, format or "", dict(format_options or {}), transformation_ctx, push_down_predicate)
 
     def _frame(
-        self, files: list[str], fmt: str, fmt_options: dict, ctx: str, predicate: str, lowercase: bool = False
+        self,
+        files: list[str],
+        fmt: str,
+        fmt_options: dict,
+        ctx: str,
+        predicate: str,
+        lowercase: bool = False,
+        partition_keys: list[tuple[str, str]] | None = None,
     ) -> DynamicFrame:
         from awsglue._bookmarks import active
+        from awsglue._partitions import with_partition_columns
 
         session = active()
         if ctx and session is not None:
             files = session.select(ctx, files)
         df, choices = _io.read(self._glue_context.spark_session, files, fmt, fmt_options)
+        df = with_partition_columns(df, partition_keys or [])
         if lowercase:  # Data Catalog column names are lower case; a catalog read sees the data by those names
             choices = {k.lower(): v for k, v in choices.items()}
             df = df.toDF(*[c.lower() for c in df.columns])
@@ -586,13 +595,17 @@ class DynamicFrameReader:
         table = load_table(database, table_name)
         extra = dict(additional_options or {})
         files = _io.list_files([table.local_path()], True, _io.as_list(extra.get("exclusions")))
+        # catalogPartitionPredicate prunes partitions in the catalog before push_down_predicate; both are
+        # filters on the partition columns, so locally each is a where().
+        predicates = [p for p in (str(extra.get("catalogPartitionPredicate") or ""), push_down_predicate) if p]
         return self._frame(
             files,
             table.format,
             {**table.format_options, **extra},
             transformation_ctx,
-            push_down_predicate,
+            " AND ".join(f"({p})" for p in predicates),
             lowercase=True,
+            partition_keys=table.partition_keys,
         )
 
     def from_rdd(
