@@ -198,3 +198,67 @@ def test_a_partitioned_catalog_table_reads_its_partition_columns_and_push_down_p
         database="db", table_name="events", additional_options={"catalogPartitionPredicate": "year < '2024'"}
     )
     assert by_catalog.count() == 2
+
+
+@pytest.fixture
+def people(glue, spark):
+    df = spark.createDataFrame(
+        [(1, "Ann", 30, '{"city": "Oslo"}'), (2, "Bob", 12, '{"city": "Rome"}'), (3, "Cy", None, None)],
+        "id long, name string, age long, address string",
+    )
+    return DynamicFrame.fromDF(df, glue, "people")
+
+
+def test_split_fields_puts_the_paths_in_name1_and_the_rest_in_name2(people):
+    # SplitFields class: "name1 ... the DynamicFrame that is split off; name2 ... the DynamicFrame that remains".
+    from awsglue.transforms import SplitFields
+
+    dfc = SplitFields.apply(frame=people, paths=["id", "name"], name1="ids", name2="rest")
+    assert list(dfc.keys()) == ["ids", "rest"]
+    assert dfc["ids"].toDF().columns == ["id", "name"] and dfc["rest"].toDF().columns == ["age", "address"]
+
+
+def test_split_rows_splits_off_the_records_meeting_every_comparison(people):
+    # SplitRows class: {"age": {">": 10, "<": 20}} "splits off all rows whose value in the age column is
+    # greater than 10 and less than 20".
+    from awsglue.transforms import SplitRows
+
+    dfc = SplitRows.apply(frame=people, comparison_dict={"age": {">": 10, "<": 20}}, name1="teen", name2="other")
+    assert [r.name for r in dfc["teen"].toDF().collect()] == ["Bob"]
+    assert sorted(r.name for r in dfc["other"].toDF().collect()) == ["Ann", "Cy"]  # a null age meets nothing
+
+
+def test_merge_dynamic_frame_takes_staged_records_over_source_records_with_the_same_keys(people, glue, spark):
+    # mergeDynamicFrame: a record in both frames comes from the staging frame; one only in the source stays.
+    stage = DynamicFrame.fromDF(
+        spark.createDataFrame([(2, "Bobby", 13, None), (4, "Di", 40, None)], people.toDF().schema), glue, "stage"
+    )
+    merged = people.mergeDynamicFrame(stage, ["id"]).toDF()
+    assert sorted((r.id, r.name) for r in merged.collect()) == [(1, "Ann"), (2, "Bobby"), (3, "Cy"), (4, "Di")]
+
+
+def test_unbox_parses_a_json_string_field_into_a_struct(people):
+    # Unbox class: "Unboxes (reformats) a string field in a DynamicFrame" (format="json").
+    from awsglue.transforms import Unbox
+
+    unboxed = Unbox.apply(frame=people, path="address", format="json").toDF()
+    assert unboxed.schema["address"].dataType.simpleString() == "struct<city:string>"
+    assert [r.city for r in unboxed.orderBy("id").select("address.city").collect()] == ["Oslo", "Rome", None]
+    with pytest.raises(NotAvailableLocally, match=r"unbox\(format='avro'\)"):
+        people.unbox("address", "avro")
+
+
+def test_flat_map_applies_a_transform_to_every_frame_of_a_collection(people):
+    # FlatMap class: FlatMap.apply(dfc, BaseTransform, frame_name, **base_kwargs).
+    from awsglue.transforms import FlatMap, SelectFields, SplitFields
+
+    dfc = SplitFields.apply(frame=people, paths=["id", "name"], name1="a", name2="b")
+    out = FlatMap.apply(dfc=dfc, BaseTransform=SelectFields, frame_name="frame", paths=["name", "age"])
+    assert {k: out[k].toDF().columns for k in out} == {"a": ["name"], "b": ["age"]}
+
+
+def test_write_from_options_writes_a_frame(people, glue, spark, tmp_path):
+    glue.write_from_options(
+        frame_or_dfc=people, connection_type="s3", connection_options={"path": "s3://bucket/w"}, format="json"
+    )
+    assert spark.read.json(str(tmp_path / "bucket" / "w")).count() == 3

@@ -195,6 +195,22 @@ class GlueContext:
     def write_dynamic_frame_from_catalog(self, *args: Any, **kwargs: Any) -> DynamicFrame:
         return self.write_dynamic_frame.from_catalog(*args, **kwargs)
 
+    def write_from_options(
+        self,
+        frame_or_dfc: Any,
+        connection_type: str,
+        connection_options: dict | None = None,
+        format: str | None = None,
+        format_options: dict | None = None,
+        transformation_ctx: str = "",
+        **kwargs: Any,
+    ) -> Any:
+        if not isinstance(frame_or_dfc, DynamicFrame):
+            not_available("write_from_options with a DynamicFrameCollection", "write each frame of it")
+        return self.write_dynamic_frame.from_options(
+            frame_or_dfc, connection_type, connection_options, format, format_options, transformation_ctx, **kwargs
+        )
+
     def getSink(
         self, connection_type: str, format: str | None = None, transformation_ctx: str = "", **options: Any
     ) -> DataSink:

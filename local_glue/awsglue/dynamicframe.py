@@ -394,6 +394,75 @@ class DynamicFrame:
         cols += [F.col(f"__r.{quote(c)}") for c in right.columns if c not in same]
         return DynamicFrame(joined.select(*cols), self.glue_ctx, transformation_ctx or self.name)
 
+    def split_fields(
+        self, paths: list[str], name1: str, name2: str, transformation_ctx: str = "", **_: Any
+    ) -> DynamicFrameCollection:
+        """SplitFields: ``name1`` holds the fields at ``paths``, ``name2`` the fields that remain."""
+        chosen, rest = self.select_fields(paths), self.drop_fields(paths)
+        return DynamicFrameCollection(
+            {
+                name1: DynamicFrame(chosen._df, self.glue_ctx, name1, chosen._choices),
+                name2: DynamicFrame(rest._df, self.glue_ctx, name2, rest._choices),
+            },
+            self.glue_ctx,
+        )
+
+    def split_rows(
+        self, comparison_dict: dict[str, dict[str, Any]], name1: str, name2: str, transformation_ctx: str = "", **_: Any
+    ) -> DynamicFrameCollection:
+        """SplitRows: ``name1`` holds the records whose fields meet every comparison (``{"age": {">": 10}}``),
+        ``name2`` the others (a null field meets none)."""
+        cond = F.lit(True)
+        for path, comparisons in comparison_dict.items():
+            found = find(self._df.schema, split_path(path))
+            if found is None:
+                raise ValueError(f"split_rows: no field {path!r}")
+            ref = F.expr(sql_ref(found[0]))
+            for op, value in comparisons.items():
+                if op not in _COMPARATORS:
+                    raise ValueError(f"split_rows: comparator {op!r} is not one of {', '.join(_COMPARATORS)}")
+                cond = cond & _COMPARATORS[op](ref, F.lit(value))
+        cond = F.coalesce(cond, F.lit(False))
+        return DynamicFrameCollection(
+            {name1: self._with(self._df.where(cond), name=name1), name2: self._with(self._df.where(~cond), name=name2)},
+            self.glue_ctx,
+        )
+
+    def mergeDynamicFrame(
+        self,
+        stage_dynamic_frame: DynamicFrame,
+        primary_keys: list[str],
+        transformation_ctx: str = "",
+        options: dict | None = None,
+        **_: Any,
+    ) -> DynamicFrame:
+        """mergeDynamicFrame: the staging frame's records, plus this frame's records whose primary keys are not
+        in the staging frame (a staged record replaces the source records with its keys)."""
+        source, stage = self.toDF(), stage_dynamic_frame.toDF()
+        kept = source.join(stage.select(*[quote(k) for k in primary_keys]), list(primary_keys), "left_anti")
+        merged = stage.unionByName(kept, allowMissingColumns=True)
+        return DynamicFrame(merged, self.glue_ctx, transformation_ctx or self.name)
+
+    def unbox(self, path: str, format: str, transformation_ctx: str = "", **options: Any) -> DynamicFrame:
+        """Unbox: a string field holding JSON becomes the struct (or array) it encodes."""
+        if str(format).lower() != "json":
+            not_available(f"DynamicFrame.unbox(format={format!r})", "local runs unbox json only")
+        found = find(self._df.schema, split_path(path))
+        if found is None:
+            raise ValueError(f"unbox: no field {path!r}")
+        names = found[0]
+        texts = self._df.select(F.expr(sql_ref(names)).alias("v")).where(F.col("v").isNotNull())
+        spark = self._df.sparkSession
+        schema = spark.read.json(texts.rdd.map(lambda r: r.v)).schema if not texts.isEmpty() else T.StringType()
+        if isinstance(schema, T.StructType) and [f.name for f in schema.fields] == ["_corrupt_record"]:
+            raise ValueError(f"unbox: field {path!r} does not hold JSON")
+        value = F.from_json(F.expr(sql_ref(names)), schema)
+        if len(names) == 1:
+            df = self._df.withColumn(names[0], value)
+        else:
+            df = self._df.withColumn(names[0], F.col(quote(names[0])).withField(".".join(names[1:]), value))
+        return DynamicFrame(df, self.glue_ctx, transformation_ctx or self.name, self._choices)
+
     def unnest(self, transformation_ctx: str = "", **_: Any) -> DynamicFrame:
         return DynamicFrame(_flatten(self.toDF()), self.glue_ctx, transformation_ctx or self.name)
 
@@ -443,14 +512,21 @@ class DynamicFrame:
 
 
 _UNAVAILABLE_METHODS = {
-    "unbox",
-    "split_fields",
-    "split_rows",
-    "mergeDynamicFrame",
     "simplify_ddb_json",
     "gs_to_timestamp",
     "flatMap",
     "drop_duplicates",
+}
+
+
+_COMPARATORS = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    "=": lambda a, b: a == b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
 }
 
 
