@@ -170,6 +170,9 @@ def test_glue_studio_data_quality_node_runs_with_its_default_ruleset(glue, spark
         EvaluateDataQuality().process_rows(frame=dyf, ruleset='Rules = [ Mean "id" > 1 ]')
     with pytest.raises(NotAvailableLocally, match="rowLevelOutcomes"):
         outcomes.select("rowLevelOutcomes")
+    from awsglue.transforms import EvaluateDataQuality as FromTransforms  # the older import, transform-shaped
+
+    assert FromTransforms.apply(frame=dyf, ruleset=STUDIO_RULESET).toDF().first().Outcome == "Passed"
 
 
 def test_a_partitioned_catalog_table_reads_its_partition_columns_and_push_down_predicate_filters_them(

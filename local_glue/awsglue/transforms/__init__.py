@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from awsgluedq.transforms import EvaluateDataQuality  # also importable from here, as on Glue
+
 from awsglue._local import not_available
 from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection
 
@@ -251,7 +253,6 @@ class FlatMap(GlueTransform):
 
 # Importable so scripts load; calling them says they are not available locally.
 _NOT_LOCAL = [
-    "EvaluateDataQuality",
     "FillMissingValues",
     "FindIncrementalMatches",
     "FindMatches",
@@ -266,6 +267,7 @@ __all__ = [
     "DropFields",
     "DropNullFields",
     "ErrorsAsDynamicFrame",
+    "EvaluateDataQuality",
     "Filter",
     "GlueTransform",
     "Join",
