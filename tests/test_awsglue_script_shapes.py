@@ -49,6 +49,11 @@ def test_spark_reads_and_writes_on_s3_uris_go_to_the_mapped_folder(glue, spark, 
     assert spark.read.format("json").load("s3://bucket/j").count() == 2
     with pytest.raises(UnmappedS3Uri, match="bucket 'elsewhere' is not mapped"):
         spark.read.csv("s3://elsewhere/x.csv")
+    spark.read.format("json").option("path", "s3://bucket/j").load().write.option("path", "s3://bucket/k").save()
+    assert spark.read.parquet(str(tmp_path / "bucket" / "k")).count() == 2
+    # Older scripts go through RDDs: sc.textFile("s3://...") and rdd.saveAsTextFile("s3://...").
+    spark.sparkContext.parallelize(["x", "y"], 1).saveAsTextFile("s3://bucket/txt")
+    assert sorted(spark.sparkContext.textFile("s3://bucket/txt").collect()) == ["x", "y"]
 
 
 def test_dynamic_frame_is_importable_from_the_package(glue):

@@ -14,6 +14,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from pyspark import RDD, SparkContext
 from pyspark.sql.readwriter import DataFrameReader, DataFrameWriter
 
 from awsglue._s3 import is_s3, to_local
@@ -22,6 +23,9 @@ _MARK = "__awsglue_local_paths__"
 # The reader/writer methods whose first argument (or ``path``/``paths`` keyword) is a location.
 READER_METHODS = ("load", "parquet", "json", "csv", "orc", "text")
 WRITER_METHODS = ("save", "parquet", "json", "csv", "orc", "text")
+# Older scripts read and write S3 through RDDs: sc.textFile("s3://..."), rdd.saveAsTextFile("s3://...").
+CONTEXT_METHODS = ("textFile", "wholeTextFiles", "binaryFiles")
+RDD_METHODS = ("saveAsTextFile",)
 
 
 def local(value: Any) -> Any:
@@ -37,7 +41,7 @@ def _mapped(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         args = tuple(local(a) for a in args)  # parquet(*paths) takes several; others take one first
-        for key in ("path", "paths"):
+        for key in ("path", "paths", "name"):  # name: SparkContext.textFile(name=...)
             if key in kwargs:
                 kwargs[key] = local(kwargs[key])
         return method(self, *args, **kwargs)
@@ -46,10 +50,29 @@ def _mapped(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def _mapped_option(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``.option("path", "s3://...")`` (then ``load()``/``save()`` without a path)."""
+
+    @functools.wraps(method)
+    def call(self: Any, key: str, value: Any) -> Any:
+        return method(self, key, local(value) if str(key).lower() == "path" else value)
+
+    setattr(call, _MARK, True)
+    return call
+
+
 def install() -> None:
-    """Map ``s3://`` paths in Spark's DataFrameReader/DataFrameWriter (once per process)."""
-    for cls, names in ((DataFrameReader, READER_METHODS), (DataFrameWriter, WRITER_METHODS)):
+    """Map ``s3://`` paths in Spark's readers, writers, ``SparkContext`` file reads and RDD saves (once per process)."""
+    targets = (
+        (DataFrameReader, READER_METHODS, _mapped),
+        (DataFrameWriter, WRITER_METHODS, _mapped),
+        (DataFrameReader, ("option",), _mapped_option),
+        (DataFrameWriter, ("option",), _mapped_option),
+        (SparkContext, CONTEXT_METHODS, _mapped),
+        (RDD, RDD_METHODS, _mapped),
+    )
+    for cls, names, wrap in targets:
         for name in names:
             method = getattr(cls, name)
             if not getattr(method, _MARK, False):
-                setattr(cls, name, _mapped(method))
+                setattr(cls, name, wrap(method))
