@@ -275,14 +275,17 @@ def test_join_keeps_fields_of_both(glue, spark):
 
 
 def test_unimplemented_apis_raise_one_clear_error(glue, medicare):
-    with pytest.raises(NotAvailableLocally, match=r"^connection_type 'mysql' is not available locally"):
+    with pytest.raises(
+        NotAvailableLocally,
+        match=r"^create_dynamic_frame.from_options\(connection_type='mysql'\) is not available locally",
+    ):
         glue.create_dynamic_frame.from_options("mysql", {"url": "jdbc:..."})
     with pytest.raises(NotAvailableLocally, match=r"^GlueContext.extract_jdbc_conf is not available locally"):
         glue.extract_jdbc_conf("conn")
     with pytest.raises(NotAvailableLocally, match=r"^awsglue.transforms.FindMatches is not available locally"):
         transforms.FindMatches.apply(frame=medicare)
-    with pytest.raises(NotAvailableLocally, match=r"^DynamicFrame.split_rows is not available locally"):
-        medicare.split_rows({}, "a", "b")
+    with pytest.raises(NotAvailableLocally, match=r"^DynamicFrame.simplify_ddb_json is not available locally"):
+        medicare.simplify_ddb_json()
 
 
 # --- Bookmarks ("Tracking processed data using job bookmarks", https://docs.aws.amazon.com/glue/latest/dg/monitor-continuations.html)

@@ -167,6 +167,14 @@ def _read_json(spark: SparkSession, files: list[str], options: dict[str, Any]) -
     return df
 
 
+def with_s3_compression(format_options: dict[str, Any], connection_options: dict[str, Any]) -> dict[str, Any]:
+    """Format options plus the S3 connection's ``compression`` ("gzip", "bzip2", ...: "Amazon S3 connection
+    option reference"), which Glue applies to what it writes; a format option of its own wins."""
+    if "compression" in connection_options and "compression" not in format_options:
+        return {**format_options, "compression": connection_options["compression"]}
+    return dict(format_options)
+
+
 def write(df: DataFrame, path: str, fmt: str, options: dict[str, Any], partition_keys: list[str]) -> None:
     """Append ``df`` under ``path`` (Glue's S3 sink adds files; it never replaces a folder)."""
     fmt = (fmt or "").lower()

@@ -94,11 +94,15 @@ class DataSink:
         self.format, self.format_options = format, options
 
     def setCatalogInfo(self, catalogDatabase: str, catalogTableName: str, catalogId: str | None = None) -> None:
-        # Glue updates the table's schema and partitions when enableUpdateCatalog is set; the local
-        # catalog is code, so it is only checked to exist (a missing table fails as on Glue).
+        # With enableUpdateCatalog Glue updates the table's schema and partitions, and creates the table
+        # when it does not exist yet ("Updating the schema, and adding new partitions in the Data Catalog
+        # using AWS Glue ETL jobs", https://docs.aws.amazon.com/glue/latest/dg/update-from-job.html).
+        # The local catalog is code and is never written: a table is only checked to exist when the sink
+        # would not create it (then a missing table fails as on Glue).
         from awsglue._catalog import load_table
 
-        load_table(catalogDatabase, catalogTableName)
+        if not _io.truthy(self.options.get("enableUpdateCatalog", False)):
+            load_table(catalogDatabase, catalogTableName)
         self.catalog = (catalogDatabase, catalogTableName)
 
     def writeFrame(self, dynamic_frame: DynamicFrame, info: str = "") -> DynamicFrame:
@@ -108,7 +112,7 @@ class DataSink:
             dynamic_frame.toDF(),
             str(self.options["path"]),
             self.format or "",
-            self.format_options,
+            _io.with_s3_compression(self.format_options, self.options),
             _io.as_list(self.options.get("partitionKeys")),
         )
         return dynamic_frame
@@ -191,6 +195,22 @@ class GlueContext:
     def write_dynamic_frame_from_catalog(self, *args: Any, **kwargs: Any) -> DynamicFrame:
         return self.write_dynamic_frame.from_catalog(*args, **kwargs)
 
+    def write_from_options(
+        self,
+        frame_or_dfc: Any,
+        connection_type: str,
+        connection_options: dict | None = None,
+        format: str | None = None,
+        format_options: dict | None = None,
+        transformation_ctx: str = "",
+        **kwargs: Any,
+    ) -> Any:
+        if not isinstance(frame_or_dfc, DynamicFrame):
+            not_available("write_from_options with a DynamicFrameCollection", "write each frame of it")
+        return self.write_dynamic_frame.from_options(
+            frame_or_dfc, connection_type, connection_options, format, format_options, transformation_ctx, **kwargs
+        )
+
     def getSink(
         self, connection_type: str, format: str | None = None, transformation_ctx: str = "", **options: Any
     ) -> DataSink:
@@ -233,6 +253,53 @@ class GlueContext:
     @property
     def sparkSession(self) -> SparkSession:
         return self.spark_session
+
+    # On Glue, GlueContext is a pyspark SQLContext ("GlueContext class": it "wraps the Apache Spark
+    # SparkContext object"), so scripts call SQLContext methods on it: glueContext.sql("..."), .read, ...
+    def sql(self, sqlQuery: str) -> DataFrame:
+        return self.spark_session.sql(sqlQuery)
+
+    @property
+    def read(self) -> Any:
+        return self.spark_session.read
+
+    @property
+    def readStream(self) -> Any:
+        return self.spark_session.readStream
+
+    @property
+    def udf(self) -> Any:
+        return self.spark_session.udf
+
+    def table(self, tableName: str) -> DataFrame:
+        return self.spark_session.table(tableName)
+
+    def createDataFrame(self, data: Any, schema: Any = None, samplingRatio: Any = None, verifySchema: bool = True):
+        return self.spark_session.createDataFrame(data, schema, samplingRatio, verifySchema)
+
+    def range(self, start: int, end: int | None = None, step: int = 1, numPartitions: int | None = None):
+        return self.spark_session.range(start, end, step, numPartitions)
+
+    def getConf(self, key: str, defaultValue: Any = None) -> Any:
+        return self.spark_session.conf.get(key, defaultValue)
+
+    def setConf(self, key: str, value: Any) -> None:
+        self.spark_session.conf.set(key, value)
+
+    def registerDataFrameAsTable(self, df: DataFrame, tableName: str) -> None:
+        df.createOrReplaceTempView(tableName)
+
+    def dropTempTable(self, tableName: str) -> None:
+        self.spark_session.catalog.dropTempView(tableName)
+
+    def cacheTable(self, tableName: str) -> None:
+        self.spark_session.catalog.cacheTable(tableName)
+
+    def uncacheTable(self, tableName: str) -> None:
+        self.spark_session.catalog.uncacheTable(tableName)
+
+    def clearCache(self) -> None:
+        self.spark_session.catalog.clearCache()
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

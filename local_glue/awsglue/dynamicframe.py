@@ -24,6 +24,8 @@ from awsglue._paths import find, split_path, sql_ref
 from awsglue._types import schema_lines, sql_type
 
 Choices = dict[str, tuple[str, ...]]
+# Type names of nested fields as ``DataType.typeName()`` gives them; a mapping to one keeps the value as it is.
+_COMPLEX = ("struct", "array", "map")
 
 # Thrown by a Filter function on a record that lacks what it looks at: Glue drops that record
 # (Filter class, https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-crawler-pyspark-transforms-filter.html).
@@ -119,6 +121,18 @@ class DynamicFrame:
     def assertErrorThreshold(self) -> None:
         return None
 
+    def spigot(self, path: str, options: dict | None = None, transformation_ctx: str = "", **_: Any) -> DynamicFrame:
+        """Spigot (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-crawler-pyspark-transforms-spigot.html):
+        writes a sample of the records to ``path`` as JSON (``topk``: the first N, default 100; ``prob``: each
+        record with that probability, default 1) and returns this frame unchanged."""
+        opts = dict(options or {})
+        sample = self.toDF()
+        prob = float(opts.get("prob", 1))
+        if prob < 1:
+            sample = sample.sample(fraction=prob)
+        _io.write(sample.limit(int(opts.get("topk", 100))), path, "json", {}, [])
+        return self
+
     # --- transforms -------------------------------------------------------------------------------------------
     def apply_mapping(
         self, mappings: list[tuple], case_sensitive: bool = False, transformation_ctx: str = "", **_: Any
@@ -160,6 +174,8 @@ class DynamicFrame:
             return None
         names, dtype = found
         ref = sql_ref(names)
+        if isinstance(dtype, (T.StructType, T.ArrayType, T.MapType)) and target_type.strip().lower() in _COMPLEX:
+            return F.expr(ref)  # ("s", "struct", "s", "struct"): what a mapping built from schema() type names says
         target_sql = sql_type(target_type)
         if len(names) == 1 and names[0] in self._choices:
             kinds = self._choices[names[0]]
@@ -378,6 +394,75 @@ class DynamicFrame:
         cols += [F.col(f"__r.{quote(c)}") for c in right.columns if c not in same]
         return DynamicFrame(joined.select(*cols), self.glue_ctx, transformation_ctx or self.name)
 
+    def split_fields(
+        self, paths: list[str], name1: str, name2: str, transformation_ctx: str = "", **_: Any
+    ) -> DynamicFrameCollection:
+        """SplitFields: ``name1`` holds the fields at ``paths``, ``name2`` the fields that remain."""
+        chosen, rest = self.select_fields(paths), self.drop_fields(paths)
+        return DynamicFrameCollection(
+            {
+                name1: DynamicFrame(chosen._df, self.glue_ctx, name1, chosen._choices),
+                name2: DynamicFrame(rest._df, self.glue_ctx, name2, rest._choices),
+            },
+            self.glue_ctx,
+        )
+
+    def split_rows(
+        self, comparison_dict: dict[str, dict[str, Any]], name1: str, name2: str, transformation_ctx: str = "", **_: Any
+    ) -> DynamicFrameCollection:
+        """SplitRows: ``name1`` holds the records whose fields meet every comparison (``{"age": {">": 10}}``),
+        ``name2`` the others (a null field meets none)."""
+        cond = F.lit(True)
+        for path, comparisons in comparison_dict.items():
+            found = find(self._df.schema, split_path(path))
+            if found is None:
+                raise ValueError(f"split_rows: no field {path!r}")
+            ref = F.expr(sql_ref(found[0]))
+            for op, value in comparisons.items():
+                if op not in _COMPARATORS:
+                    raise ValueError(f"split_rows: comparator {op!r} is not one of {', '.join(_COMPARATORS)}")
+                cond = cond & _COMPARATORS[op](ref, F.lit(value))
+        cond = F.coalesce(cond, F.lit(False))
+        return DynamicFrameCollection(
+            {name1: self._with(self._df.where(cond), name=name1), name2: self._with(self._df.where(~cond), name=name2)},
+            self.glue_ctx,
+        )
+
+    def mergeDynamicFrame(
+        self,
+        stage_dynamic_frame: DynamicFrame,
+        primary_keys: list[str],
+        transformation_ctx: str = "",
+        options: dict | None = None,
+        **_: Any,
+    ) -> DynamicFrame:
+        """mergeDynamicFrame: the staging frame's records, plus this frame's records whose primary keys are not
+        in the staging frame (a staged record replaces the source records with its keys)."""
+        source, stage = self.toDF(), stage_dynamic_frame.toDF()
+        kept = source.join(stage.select(*[quote(k) for k in primary_keys]), list(primary_keys), "left_anti")
+        merged = stage.unionByName(kept, allowMissingColumns=True)
+        return DynamicFrame(merged, self.glue_ctx, transformation_ctx or self.name)
+
+    def unbox(self, path: str, format: str, transformation_ctx: str = "", **options: Any) -> DynamicFrame:
+        """Unbox: a string field holding JSON becomes the struct (or array) it encodes."""
+        if str(format).lower() != "json":
+            not_available(f"DynamicFrame.unbox(format={format!r})", "local runs unbox json only")
+        found = find(self._df.schema, split_path(path))
+        if found is None:
+            raise ValueError(f"unbox: no field {path!r}")
+        names = found[0]
+        texts = self._df.select(F.expr(sql_ref(names)).alias("v")).where(F.col("v").isNotNull())
+        spark = self._df.sparkSession
+        schema = spark.read.json(texts.rdd.map(lambda r: r.v)).schema if not texts.isEmpty() else T.StringType()
+        if isinstance(schema, T.StructType) and [f.name for f in schema.fields] == ["_corrupt_record"]:
+            raise ValueError(f"unbox: field {path!r} does not hold JSON")
+        value = F.from_json(F.expr(sql_ref(names)), schema)
+        if len(names) == 1:
+            df = self._df.withColumn(names[0], value)
+        else:
+            df = self._df.withColumn(names[0], F.col(quote(names[0])).withField(".".join(names[1:]), value))
+        return DynamicFrame(df, self.glue_ctx, transformation_ctx or self.name, self._choices)
+
     def unnest(self, transformation_ctx: str = "", **_: Any) -> DynamicFrame:
         return DynamicFrame(_flatten(self.toDF()), self.glue_ctx, transformation_ctx or self.name)
 
@@ -427,15 +512,21 @@ class DynamicFrame:
 
 
 _UNAVAILABLE_METHODS = {
-    "unbox",
-    "split_fields",
-    "split_rows",
-    "spigot",
-    "mergeDynamicFrame",
     "simplify_ddb_json",
     "gs_to_timestamp",
     "flatMap",
     "drop_duplicates",
+}
+
+
+_COMPARATORS = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    "=": lambda a, b: a == b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
 }
 
 
@@ -503,9 +594,10 @@ class DynamicFrameCollection:
 S3_ONLY = "s3"
 
 
-def _check_connection(connection_type: str) -> None:
+def _check_connection(connection_type: str, call: str = "") -> None:
     if str(connection_type).lower() != S3_ONLY:
-        not_available(f"connection_type {connection_type!r}", "local runs read and write s3 (mapped to folders) only")
+        api = f"{call}(connection_type={connection_type!r})" if call else f"connection_type {connection_type!r}"
+        not_available(api, "local runs read and write s3 (mapped to folders) only")
 
 
 class DynamicFrameReader:
@@ -524,7 +616,7 @@ class DynamicFrameReader:
         push_down_predicate: str = "",
         **_: Any,
     ) -> DynamicFrame:
-        _check_connection(connection_type)
+        _check_connection(connection_type, "create_dynamic_frame.from_options")
         opts = dict(connection_options or {})
         paths = _io.as_list(opts.get("paths")) or _io.as_list(opts.get("path"))
         if not paths:
@@ -535,14 +627,23 @@ class DynamicFrameReader:
         return self._frame(files, format or "", dict(format_options or {}), transformation_ctx, push_down_predicate)
 
     def _frame(
-        self, files: list[str], fmt: str, fmt_options: dict, ctx: str, predicate: str, lowercase: bool = False
+        self,
+        files: list[str],
+        fmt: str,
+        fmt_options: dict,
+        ctx: str,
+        predicate: str,
+        lowercase: bool = False,
+        partition_keys: list[tuple[str, str]] | None = None,
     ) -> DynamicFrame:
         from awsglue._bookmarks import active
+        from awsglue._partitions import with_partition_columns
 
         session = active()
         if ctx and session is not None:
             files = session.select(ctx, files)
         df, choices = _io.read(self._glue_context.spark_session, files, fmt, fmt_options)
+        df = with_partition_columns(df, partition_keys or [])
         if lowercase:  # Data Catalog column names are lower case; a catalog read sees the data by those names
             choices = {k.lower(): v for k, v in choices.items()}
             df = df.toDF(*[c.lower() for c in df.columns])
@@ -570,13 +671,17 @@ class DynamicFrameReader:
         table = load_table(database, table_name)
         extra = dict(additional_options or {})
         files = _io.list_files([table.local_path()], True, _io.as_list(extra.get("exclusions")))
+        # catalogPartitionPredicate prunes partitions in the catalog before push_down_predicate; both are
+        # filters on the partition columns, so locally each is a where().
+        predicates = [p for p in (str(extra.get("catalogPartitionPredicate") or ""), push_down_predicate) if p]
         return self._frame(
             files,
             table.format,
             {**table.format_options, **extra},
             transformation_ctx,
-            push_down_predicate,
+            " AND ".join(f"({p})" for p in predicates),
             lowercase=True,
+            partition_keys=table.partition_keys,
         )
 
     def from_rdd(
@@ -607,13 +712,17 @@ class DynamicFrameWriter:
         transformation_ctx: str = "",
         **_: Any,
     ) -> DynamicFrame:
-        _check_connection(connection_type)
+        _check_connection(connection_type, "write_dynamic_frame.from_options")
         opts = dict(connection_options or {})
         if "path" not in opts:
             raise ValueError("write_dynamic_frame.from_options: connection_options needs 'path' (an s3:// URI)")
         df = frame.toDF() if isinstance(frame, DynamicFrame) else frame
         _io.write(
-            df, str(opts["path"]), format or "", dict(format_options or {}), _io.as_list(opts.get("partitionKeys"))
+            df,
+            str(opts["path"]),
+            format or "",
+            _io.with_s3_compression(dict(format_options or {}), opts),
+            _io.as_list(opts.get("partitionKeys")),
         )
         return frame
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from awsgluedq.transforms import EvaluateDataQuality  # also importable from here, as on Glue
+
 from awsglue._local import not_available
 from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection
 
@@ -180,18 +182,81 @@ class UnnestFrame(GlueTransform):
         return frame.unnest(transformation_ctx=transformation_ctx)
 
 
+class Spigot(GlueTransform):
+    """Writes a sample of the records to S3 (JSON) and passes the frame on unchanged."""
+
+    def __call__(
+        self, frame: DynamicFrame, path: str, options: dict | None = None, transformation_ctx: str = "", **kwargs: Any
+    ) -> DynamicFrame:
+        return frame.spigot(path, options, transformation_ctx=transformation_ctx)
+
+
+def _names(transform: str, name1: str | None, name2: str | None) -> tuple[str, str]:
+    if not name1 or not name2:
+        raise ValueError(f"{transform}: pass name1 and name2, the names of the two frames it returns")
+    return name1, name2
+
+
+class SplitFields(GlueTransform):
+    """Splits a frame in two by fields: name1 gets ``paths``, name2 the rest."""
+
+    def __call__(
+        self,
+        frame: DynamicFrame,
+        paths: list[str],
+        name1: str | None = None,
+        name2: str | None = None,
+        transformation_ctx: str = "",
+        **kwargs: Any,
+    ) -> DynamicFrameCollection:
+        return frame.split_fields(paths, *_names("SplitFields", name1, name2), transformation_ctx=transformation_ctx)
+
+
+class SplitRows(GlueTransform):
+    """Splits a frame in two by rows: name1 gets the records meeting every comparison, name2 the others."""
+
+    def __call__(
+        self,
+        frame: DynamicFrame,
+        comparison_dict: dict,
+        name1: str | None = None,
+        name2: str | None = None,
+        transformation_ctx: str = "",
+        **kwargs: Any,
+    ) -> DynamicFrameCollection:
+        names = _names("SplitRows", name1, name2)
+        return frame.split_rows(comparison_dict, *names, transformation_ctx=transformation_ctx)
+
+
+class Unbox(GlueTransform):
+    """Parses a string field holding JSON into the structure it encodes."""
+
+    def __call__(
+        self, frame: DynamicFrame, path: str, format: str, transformation_ctx: str = "", **kwargs: Any
+    ) -> DynamicFrame:
+        return frame.unbox(path, format, transformation_ctx=transformation_ctx, **kwargs)
+
+
+class FlatMap(GlueTransform):
+    """Applies a transform to every frame of a collection; a collection it returns is flattened into the result."""
+
+    def __call__(
+        self,
+        dfc: DynamicFrameCollection,
+        BaseTransform: Any,
+        frame_name: str,
+        transformation_ctx: str = "",
+        **base_kwargs: Any,
+    ) -> DynamicFrameCollection:
+        return dfc.flatmap(lambda frame, ctx: BaseTransform.apply(**{frame_name: frame}, **base_kwargs))
+
+
 # Importable so scripts load; calling them says they are not available locally.
 _NOT_LOCAL = [
-    "EvaluateDataQuality",
     "FillMissingValues",
     "FindIncrementalMatches",
     "FindMatches",
-    "FlatMap",
     "MapToCollection",
-    "Spigot",
-    "SplitFields",
-    "SplitRows",
-    "Unbox",
     "DropDuplicates",
 ]
 for _name in _NOT_LOCAL:
@@ -202,6 +267,7 @@ __all__ = [
     "DropFields",
     "DropNullFields",
     "ErrorsAsDynamicFrame",
+    "EvaluateDataQuality",
     "Filter",
     "GlueTransform",
     "Join",
@@ -211,6 +277,11 @@ __all__ = [
     "ResolveChoice",
     "SelectFields",
     "SelectFromCollection",
+    "Spigot",
+    "SplitFields",
+    "SplitRows",
+    "FlatMap",
+    "Unbox",
     "UnnestFrame",
     *_NOT_LOCAL,
 ]
