@@ -7,7 +7,14 @@ from typing import Any
 import boto3
 import botocore.session
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ProfileNotFound,
+)
 
 from glue_release.emulator.iam.admin import ADMIN_USER
 from glue_release.emulator.iam.credentials import Credentials
@@ -69,6 +76,12 @@ def check_credentials(settings: Settings) -> str:
         raise UserError(
             f"no AWS credentials for environment {settings.env}: set AWS_PROFILE, AWS_ACCESS_KEY_ID/"
             "AWS_SECRET_ACCESS_KEY, or assume the environment's role (OIDC in CI)"
+        ) from None
+    except (EndpointConnectionError, ConnectTimeoutError) as error:
+        # Not the credentials' fault: no network, a proxy, or a region without that endpoint.
+        raise UserError(
+            f"cannot reach AWS for environment {settings.env} ({error}); check the network or proxy, "
+            f"and that region {settings.region} (environments/{settings.env}.tfvars) is right"
         ) from None
     except (ClientError, BotoCoreError) as error:
         raise UserError(f"AWS credentials for environment {settings.env} were refused: {error}") from None
