@@ -172,7 +172,7 @@ def check_reads(job_name: str, declaration: Path, reads: tuple[str, ...], tables
         if ref not in tables:
             database, _, table = ref.partition(".")
             raise UserError(
-                f"{declaration}: field 'catalog_reads': {ref} is not in the catalog; add "
+                f"{_shown(declaration)}: field 'catalog_reads': {ref} is not in the catalog; add "
                 f"catalog/{database}/{table}.yaml (see catalog/README.md) or remove it"
             )
 
