@@ -164,3 +164,20 @@ def test_without_a_registry_a_mirror_elsewhere_is_not_hunted_for(tmp_path, proje
     assert result.stdout.strip() == "mirror="
     assert "no provider mirror found; set INVOKE_PROVIDER_MIRROR" in result.stderr
     assert calls(tmp_path) == ""
+
+
+def test_home_unset_still_finds_a_named_mirror(tmp_path, project, fake_bin):
+    # cron or `env -i` may leave HOME unset: `set -u` stopped the search at $HOME ("HOME: unbound variable").
+    mirror = make_mirror(tmp_path / "opt" / "tf-plugins")
+    environ = {
+        "PATH": f"{fake_bin}:/usr/bin:/bin",
+        "PYTHON": sys.executable,
+        "TF_REGISTRY_PROBE_URL": closed_port_url(),
+        "XDG_DATA_DIRS": str(tmp_path / "no-such-share"),
+        "PROVIDER_MIRROR_SEARCH": str(tmp_path / "opt"),
+    }
+    result = subprocess.run(
+        [str(project / "dev"), "--list"], env=environ, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "unbound variable" not in result.stderr, result.stderr
+    assert result.stdout.strip() == f"mirror={mirror}"
