@@ -320,3 +320,20 @@ def test_terraform_errors_of_a_missing_or_replaced_state_get_advice():
         MISSING_STATE_BUCKET
     )
     assert "run `invoke plan` again" in explain(REPLACED_STATE)
+
+
+def test_a_job_folder_linked_from_outside_the_repository_is_refused(jobs, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "customers_clean"  # not under the copy's root
+    (jobs / "customers_clean").rename(outside)
+    (jobs / "customers_clean").symlink_to(outside)
+    # It packaged and would deploy a job that no commit holds.
+    with pytest.raises(UserError, match=r"jobs/customers_clean: a symlink to .*, outside the repository; Git stores"):
+        load_jobs(jobs, ENVS)
+
+
+def test_a_job_folder_linked_inside_the_repository_is_a_job(jobs):
+    shared = jobs.parent / "shared" / "customers_clean"
+    shared.parent.mkdir()
+    (jobs / "customers_clean").rename(shared)
+    (jobs / "customers_clean").symlink_to(Path("..") / "shared" / "customers_clean")
+    assert "customers_clean" in load_jobs(jobs, ENVS)
