@@ -20,7 +20,7 @@ import yaml
 from botocore.config import Config
 from moto import mock_aws
 
-from glue_release import aws
+from glue_release import aws, flags
 from glue_release.artifacts.packaging import compile_check
 from glue_release.catalog.tables import load_catalog
 from glue_release.declarations import load_jobs
@@ -337,3 +337,37 @@ def test_a_job_folder_linked_inside_the_repository_is_a_job(jobs):
     (jobs / "customers_clean").rename(shared)
     (jobs / "customers_clean").symlink_to(Path("..") / "shared" / "customers_clean")
     assert "customers_clean" in load_jobs(jobs, ENVS)
+
+
+# -- command-line values -----------------------------------------------------------------------
+
+
+def invoke_task(*argv: str) -> subprocess.CompletedProcess:
+    """The real `invoke` on this repository's tasks.py (no emulator: these stop before any stage)."""
+    return subprocess.run(
+        [str(INVOKE), "--search-root", str(REPO_ROOT), *argv], capture_output=True, text=True, cwd=REPO_ROOT
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # invoke's own int() stopped with a ValueError traceback.
+        (("smoke", "--env", "local", "--timeout", "abc"), "error: --timeout must be a number of seconds"),
+        # Terraform parsed it only at apply: after package, upload and plan had run.
+        (("deploy", "--env", "local", "--skip-tests", "--lock-timeout=-1"), "error: --lock-timeout must be a duration"),
+        (("apply", "--env", "local", "--lock-timeout", "abc"), "error: --lock-timeout must be a duration"),
+    ],
+)
+def test_a_bad_option_value_is_one_line_before_any_stage(argv, message):
+    result = invoke_task(*argv)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()], result.stderr
+    assert result.stderr.startswith(message), result.stderr
+    assert "==>" not in result.stdout  # no stage started
+
+
+def test_durations_terraform_takes_pass():
+    assert [flags.duration(v, "--lock-timeout") for v in ("10m", "1h30m", "90s", None)] == ["10m", "1h30m", "90s", None]
+    assert flags.seconds("600", "--timeout") == 600.0
