@@ -371,3 +371,12 @@ def test_a_bad_option_value_is_one_line_before_any_stage(argv, message):
 def test_durations_terraform_takes_pass():
     assert [flags.duration(v, "--lock-timeout") for v in ("10m", "1h30m", "90s", None)] == ["10m", "1h30m", "90s", None]
     assert flags.seconds("600", "--timeout") == 600.0
+
+
+def test_status_before_any_deploy_says_nothing_is_deployed():
+    from glue_release.review.status import JobStatus, render
+
+    head = render("local", [JobStatus("a_job", deployed=False)], "956167ec43cd" * 3).splitlines()[0]
+    assert head == "local: no job deployed yet; checkout at 956167ec43cd"  # was "deployed from unknown commits"
+    deployed = render("local", [JobStatus("a_job", deployed=True, commit="abc123")], "956167ec43cd")
+    assert deployed.startswith("local: deployed from abc123;")
