@@ -62,7 +62,7 @@ def _shown(path: Path) -> str:
 
 def _written(tfvars: Path, name: str) -> str:
     """Where ``name`` is assigned but not as a quoted string (an unclosed quote, a list): the line, to fix it."""
-    for number, line in enumerate(tfvars.read_text().splitlines(), 1):
+    for number, line in enumerate(tfvars.read_text(encoding="utf-8").splitlines(), 1):
         if re.match(rf"\s*{name}\s*=", line):
             return f"; line {number} is `{line.strip()}`"
     return ""
@@ -91,7 +91,7 @@ def read_tfvars(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
     depth = 0
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{_shown(path)}: not UTF-8 text; save it as UTF-8 (Terraform reads it as such)") from None
     for line in text.splitlines():
@@ -228,7 +228,7 @@ def check_config_file(path: Path) -> None:
     if not path.exists():
         return
     try:
-        data = load_yaml_unique(path.read_text())
+        data = load_yaml_unique(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise UserError(f"{path.name}: not UTF-8 text; save it as UTF-8 (see the README's settings table)") from None
     except UserError as error:

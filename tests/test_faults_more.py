@@ -24,6 +24,7 @@ from glue_release import aws, flags
 from glue_release.artifacts.packaging import compile_check
 from glue_release.catalog.tables import load_catalog
 from glue_release.declarations import load_jobs
+from glue_release.declarations.external_buckets import read_external_buckets
 from glue_release.declarations.validate import validate
 from glue_release.errors import UserError
 from glue_release.paths import ENVIRONMENTS_DIR, JOBS_DIR, REPO_ROOT
@@ -380,3 +381,30 @@ def test_status_before_any_deploy_says_nothing_is_deployed():
     assert head == "local: no job deployed yet; checkout at 956167ec43cd"  # was "deployed from unknown commits"
     deployed = render("local", [JobStatus("a_job", deployed=True, commit="abc123")], "956167ec43cd")
     assert deployed.startswith("local: deployed from abc123;")
+
+
+def test_validate_names_a_tfvars_file_that_is_not_utf8(environments):
+    # validate reads every environment's external_buckets: a UnicodeDecodeError traceback before.
+    (environments / "dev.tfvars").write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(UserError, match=r"environments/dev\.tfvars: not UTF-8 text"):
+        read_external_buckets(environments / "dev.tfvars")
+
+
+def test_a_utf8_declaration_reads_the_same_in_a_non_utf8_locale(jobs, tmp_path):
+    # With a C locale and UTF-8 mode off, Python's default is ASCII: a valid job.yaml was "not UTF-8 text".
+    declaration = jobs / "customers_clean" / "job.yaml"
+    data = yaml.safe_load(declaration.read_text(encoding="utf-8"))
+    data["description"] = "café résumé"
+    declaration.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path; from glue_release.declarations import load_jobs; "
+        f"print(load_jobs(Path({str(jobs)!r}), {ENVS!r})['customers_clean'].description)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().strip() == "café résumé"
