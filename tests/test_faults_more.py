@@ -408,3 +408,32 @@ def test_a_utf8_declaration_reads_the_same_in_a_non_utf8_locale(jobs, tmp_path):
     )
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().strip() == "café résumé"
+
+
+MORE_BAD_DECLARATIONS = {
+    # Glue refuses both at apply; moto takes them, so local deploys passed.
+    "control character in description": (
+        lambda d: d.update(description="daily\x00revenue"),
+        r"field 'description': contains control characters \('\\x00'\); remove them",
+    ),
+    "description over 2048 bytes": (
+        lambda d: d.update(description="é" * 1500),  # 1500 characters, 3000 bytes
+        r"field 'description': is 3000 bytes in UTF-8; Glue takes at most 2048 bytes",
+    ),
+    "an upstream listed twice": (
+        lambda d: d.update(depends_on=["orders_daily_revenue", "orders_daily_revenue"]),
+        r"field 'depends_on': orders_daily_revenue listed more than once; keep one",
+    ),
+    "an empty environment override": (
+        lambda d: d.update(environments={"prod": None}),
+        r"field 'environments\.prod': is empty; give its fields, or remove the key",  # "got NoneType"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MORE_BAD_DECLARATIONS))
+def test_more_bad_declarations_are_one_line(jobs, case):
+    change, message = MORE_BAD_DECLARATIONS[case]
+    edit(jobs, change, job="revenue_rolling_7d")
+    with pytest.raises(UserError, match=message):
+        load_jobs(jobs, ENVS)

@@ -392,6 +392,8 @@ def describe(exc: ValidationError, root: type[BaseModel], prefix: tuple[str, ...
         message += f"; known fields are {', '.join(sorted(known))}" if known else ""
     elif kind == "missing":
         message = "is required"
+    elif kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
+        message = "is empty; give its fields, or remove the key"
     elif kind in KINDS:
         message = (
             f"{KINDS[kind]}, got {value!r}"

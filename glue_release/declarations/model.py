@@ -178,6 +178,27 @@ def _requirement(value: str) -> str:
     return value.strip()
 
 
+def _each_once(value: list[str]) -> list[str]:
+    twice = sorted({v for v in value if value.count(v) > 1})
+    if twice:
+        raise problem(f"{', '.join(twice)} listed more than once; keep one")
+    return value
+
+
+def _printable(value: str) -> str:
+    """Glue's Description: at most 2048 bytes (not characters), no control characters but tab and newlines.
+
+    moto takes any description; AWS refuses these at apply.
+    """
+    bad = sorted({c for c in value if ord(c) < 32 and c not in "\t\n\r"})
+    if bad:
+        raise problem(f"contains control characters ({', '.join(map(repr, bad))}); remove them")
+    size = len(value.strip().encode())
+    if size > 2048:
+        raise problem(f"is {size} bytes in UTF-8; Glue takes at most 2048 bytes: shorten it")
+    return value
+
+
 def _one_pin_each(value: list[str]) -> list[str]:
     """Glue's pip gets all pins at once: two versions of one package fail the job at start, not here."""
     seen: dict[str, str] = {}
@@ -356,7 +377,7 @@ class JobFile(_Section):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="Glue job declaration (jobs/<job>/job.yaml)")
 
-    description: Annotated[StrictStr, Field(min_length=1, max_length=2048)]
+    description: Annotated[StrictStr, Field(min_length=1, max_length=2048), AfterValidator(_printable)]
     glue_version: GlueVersion = "5.0"
     worker_type: WorkerType = "G.1X"
     number_of_workers: Workers = 2
@@ -369,14 +390,18 @@ class JobFile(_Section):
     max_concurrent_runs: Annotated[StrictInt, Field(ge=1, le=1000)] = 1
     bookmarks: StrictBool = False
     schedule: Schedule | None = Field(None, description="Glue cron, e.g. cron(0 3 * * ? *); or use depends_on.")
-    depends_on: list[JobName] = Field([], description="Start when all of these jobs succeeded.")
+    depends_on: Annotated[list[JobName], AfterValidator(_each_once)] = Field(
+        [], description="Start when all of these jobs succeeded."
+    )
     arguments: Arguments = {}
     inputs: dict[ArgName, InputLocation] = {}
     outputs: dict[ArgName, OutputLocation] = {}
     python_modules: Annotated[list[Requirement], AfterValidator(_one_pin_each)] = Field(
         [], description="Pinned third-party packages, e.g. pyyaml==6.0.2."
     )
-    catalog_tables: list[Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]{0,254}$")]] = Field(
+    catalog_tables: Annotated[
+        list[Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]{0,254}$")]], AfterValidator(_each_once)
+    ] = Field(
         [], description="Tables of the curated catalog database this job creates or updates (none: no catalog access)."
     )
     catalog_reads: list[Annotated[StrictStr, Field(pattern=r"^[a-z0-9_]{1,255}\.[a-z0-9_]{1,255}$")]] = Field(
