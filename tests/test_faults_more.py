@@ -437,3 +437,13 @@ def test_more_bad_declarations_are_one_line(jobs, case):
     edit(jobs, change, job="revenue_rolling_7d")
     with pytest.raises(UserError, match=message):
         load_jobs(jobs, ENVS)
+
+
+@pytest.mark.parametrize("content", [b"{bad json", b"[]", b"{}", b'{"git_commit": "x", "library": {}}', b"\xff"])
+def test_a_damaged_manifest_is_one_line_asking_for_a_new_package(tmp_path, content):
+    from glue_release.artifacts.packaging import Manifest
+
+    (tmp_path / "manifest.json").write_bytes(content)  # a killed run, a bad merge, a hand edit
+    # JSONDecodeError, KeyError or TypeError tracebacks from `upload` before.
+    with pytest.raises(UserError, match=r"manifest\.json is damaged .*; run `invoke package` again"):
+        Manifest.read(tmp_path / "manifest.json")

@@ -69,22 +69,30 @@ class Manifest:
     @classmethod
     def read(cls, path: Path) -> Manifest:
         try:
-            data = json.loads(path.read_text())
+            data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UserError(f"{path} not found; run `invoke package` first") from None
-        return cls(
-            git_commit=data["git_commit"],
-            built_at=data["built_at"],
-            library=Artifact(**data["library"]),
-            jobs={
-                name: JobArtifacts(
-                    script=Artifact(**job["script"]),
-                    module=Artifact(**job["module"]),
-                    python_modules=tuple(Artifact(**a) for a in job.get("python_modules", [])),
-                )
-                for name, job in data["jobs"].items()
-            },
-        )
+        except (ValueError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
+            data = None
+        try:
+            return cls(
+                git_commit=data["git_commit"],
+                built_at=data["built_at"],
+                library=Artifact(**data["library"]),
+                jobs={
+                    name: JobArtifacts(
+                        script=Artifact(**job["script"]),
+                        module=Artifact(**job["module"]),
+                        python_modules=tuple(Artifact(**a) for a in job.get("python_modules", [])),
+                    )
+                    for name, job in data["jobs"].items()
+                },
+            )
+        except (KeyError, TypeError, AttributeError):
+            # A truncated or hand-edited build file (a killed run, a bad merge): `package` writes it anew.
+            raise UserError(
+                f"{path} is damaged (not a manifest `invoke package` wrote); run `invoke package` again"
+            ) from None
 
 
 def compile_check(jobs: dict[str, JobDeclaration], runtime_dir: Path = RUNTIME_DIR) -> int:
