@@ -109,6 +109,11 @@ def load_settings(
 ) -> Settings:
     """Settings for ``env`` from its tfvars and the invoke config (``provider_mirror``, ``emulator.port``, ``envs``)."""
     known = known_environments(environments_dir)
+    if not known:
+        raise UserError(
+            f"{environments_dir} holds no <env>.tfvars: every environment is one there, with its .s3.tfbackend; "
+            "restore the folder (`git checkout -- environments`)"
+        )
     if env not in known:
         raise UserError(f"unknown environment {env!r}; known environments: {', '.join(known)}")
     config = config or {}

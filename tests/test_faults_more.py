@@ -447,3 +447,14 @@ def test_a_damaged_manifest_is_one_line_asking_for_a_new_package(tmp_path, conte
     # JSONDecodeError, KeyError or TypeError tracebacks from `upload` before.
     with pytest.raises(UserError, match=r"manifest\.json is damaged .*; run `invoke package` again"):
         Manifest.read(tmp_path / "manifest.json")
+
+
+def test_no_environments_at_all_is_named(jobs, tmp_path, monkeypatch):
+    empty = tmp_path / "environments"
+    empty.mkdir()
+    # package said "known environments: " (an empty list); validate said "valid for " nothing.
+    with pytest.raises(UserError, match=r"environments holds no <env>\.tfvars: .*restore the folder"):
+        load_settings("local", {}, empty, tmp_path / "build")
+    monkeypatch.setattr("glue_release.paths.ENVIRONMENTS_DIR", empty)  # read at call time by validate
+    with pytest.raises(UserError, match=r"environments/ holds no <env>\.tfvars; restore the folder"):
+        validate(jobs)
