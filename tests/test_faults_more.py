@@ -8,6 +8,7 @@ in-process ``mock_aws`` where one answer is all a case needs.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -20,7 +21,7 @@ import yaml
 from botocore.config import Config
 from moto import mock_aws
 
-from glue_release import aws, flags
+from glue_release import aws, flags, release
 from glue_release.artifacts.packaging import compile_check
 from glue_release.catalog.tables import load_catalog
 from glue_release.declarations import load_jobs
@@ -458,3 +459,35 @@ def test_no_environments_at_all_is_named(jobs, tmp_path, monkeypatch):
     monkeypatch.setattr("glue_release.paths.ENVIRONMENTS_DIR", empty)  # read at call time by validate
     with pytest.raises(UserError, match=r"environments/ holds no <env>\.tfvars; restore the folder"):
         validate(jobs)
+
+
+@pytest.fixture
+def broken_aws_files(tmp_path, monkeypatch) -> Path:
+    broken = tmp_path / "aws-config"
+    broken.write_text("[[[\nnot = an ini file")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(broken))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(broken))
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return broken
+
+
+def test_a_broken_aws_config_file_is_named_not_called_refused_credentials(tmp_path, broken_aws_files):
+    settings = load_settings("dev", {}, build_root=tmp_path)
+    with pytest.raises(UserError, match=r"Unable to parse config file: .*aws-config: fix that file"):
+        aws.check_credentials(settings)
+
+
+def test_empty_aws_profile_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_PROFILE", "")
+    with pytest.raises(UserError, match=r"^AWS_PROFILE is set but empty; unset it, or name a profile$"):
+        aws.check_credentials(load_settings("dev", {}, build_root=tmp_path))  # was "profile '' is not configured"
+
+
+def test_local_clients_ignore_the_users_aws_files(tmp_path, broken_aws_files):
+    from glue_release.emulator.iam.credentials import Credentials
+
+    settings = load_settings("local", {}, build_root=tmp_path)
+    # A broken ~/.aws/config stopped every local command; the emulator's keys need none of it.
+    client = aws.emulator_client(settings, "s3", Credentials("AKIDLOCAL", "secret", principal="user/admin"))
+    assert client.meta.region_name == settings.region
+    assert release.terraform_env(settings)["AWS_CONFIG_FILE"] == os.devnull  # nor Terraform's provider
