@@ -135,9 +135,9 @@ def deploy(c, env="local", skip_tests=False, smoke=True, allow=None, verbose=Fal
     iterable=["job"],
     help={"env": ENV_HELP, "job": "only this job (repeatable)", "timeout": "seconds one job run may take"},
 )
-def smoke(c, env="local", job=None, timeout=900):
+def smoke(c, env="local", job=None, timeout="900"):  # text: invoke's int() would fail with a traceback
     """Run the deployed jobs on sample data under _smoke/ and check what they wrote."""
-    commands.smoke(env, c.config, job or [], float(timeout))
+    commands.smoke(env, c.config, job or [], timeout)
 
 
 @task(help={"env": ENV_HELP, "verbose": VERBOSE_HELP, "lock": LOCK_HELP})

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import boto3
 import botocore.session
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConfigParseError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ProfileNotFound,
+)
 
 from glue_release.emulator.iam.admin import ADMIN_USER
 from glue_release.emulator.iam.credentials import Credentials
@@ -34,7 +43,14 @@ def emulator_client(settings: Settings, service: str, credentials: Credentials) 
     emulator = settings.emulator
     assert emulator is not None
     # The emulator needs no profile: a profile named in AWS_PROFILE that does not exist must not stop it.
-    no_profile = botocore.session.get_session({"profile": (None, None, None, None)})
+    # Nor may a broken ~/.aws/config or credentials file (the emulator's keys are passed in).
+    no_profile = botocore.session.get_session(
+        {
+            "profile": (None, None, None, None),
+            "config_file": (None, None, os.devnull, None),
+            "credentials_file": (None, None, os.devnull, None),
+        }
+    )
     made = boto3.session.Session(
         aws_access_key_id=credentials.access_key_id,
         aws_secret_access_key=credentials.secret_access_key,
@@ -60,7 +76,14 @@ def check_credentials(settings: Settings) -> str:
         )
     try:
         account = str(client(settings, "sts").get_caller_identity()["Account"])
+    except ConfigParseError as error:
+        raise UserError(
+            f"{error}: fix that file (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE name others); "
+            f"no AWS call was made for {settings.env}"
+        ) from None
     except ProfileNotFound as error:
+        if not error.kwargs.get("profile"):
+            raise UserError("AWS_PROFILE is set but empty; unset it, or name a profile") from None
         raise UserError(
             f"AWS profile {error.kwargs.get('profile')!r} (AWS_PROFILE) is not configured; "
             "fix AWS_PROFILE or run `aws configure --profile` for it"
@@ -69,6 +92,12 @@ def check_credentials(settings: Settings) -> str:
         raise UserError(
             f"no AWS credentials for environment {settings.env}: set AWS_PROFILE, AWS_ACCESS_KEY_ID/"
             "AWS_SECRET_ACCESS_KEY, or assume the environment's role (OIDC in CI)"
+        ) from None
+    except (EndpointConnectionError, ConnectTimeoutError) as error:
+        # Not the credentials' fault: no network, a proxy, or a region without that endpoint.
+        raise UserError(
+            f"cannot reach AWS for environment {settings.env} ({error}); check the network or proxy, "
+            f"and that region {settings.region} (environments/{settings.env}.tfvars) is right"
         ) from None
     except (ClientError, BotoCoreError) as error:
         raise UserError(f"AWS credentials for environment {settings.env} were refused: {error}") from None

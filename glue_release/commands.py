@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from glue_release import aws, declarations, release, scaffold, stamps
+from glue_release import aws, declarations, flags, release, scaffold, stamps
 from glue_release.artifacts.packaging import Manifest
 from glue_release.errors import UserError
 from glue_release.paths import BUILD_DIR, JOBS_DIR, REPO_ROOT
@@ -168,6 +168,7 @@ def plan(
 
 
 def apply(env: str, config: Mapping[str, Any], plan_file: str | None = None, lock_timeout: str | None = None) -> None:
+    lock_timeout = flags.duration(lock_timeout, "--lock-timeout")
     settings = settings_for(env, config)
     with release.env_lock(settings):
         _connect(settings, start_emulator=False)
@@ -359,6 +360,7 @@ def deploy(
     allow: Sequence[str] = (),
     lock_timeout: str | None = None,
 ) -> StageRun:
+    lock_timeout = flags.duration(lock_timeout, "--lock-timeout")  # not at apply, after the other stages
     settings = settings_for(env, config)
     jobs = declarations.load_jobs(jobs_dir)
     run = StageRun(f"deploy to {env}")
@@ -387,7 +389,8 @@ def deploy(
     return run
 
 
-def smoke(env: str, config: Mapping[str, Any], only: list[str], timeout_s: float = 900) -> None:
+def smoke(env: str, config: Mapping[str, Any], only: list[str], timeout_s: str | float = 900) -> None:
+    timeout_s = flags.seconds(timeout_s, "--timeout")
     settings = settings_for(env, config)
     jobs = declarations.load_jobs()
     with release.env_lock(settings):

@@ -82,6 +82,8 @@ def terraform_env(settings: Settings, purpose: str | None = None) -> dict[str, s
         env.update(settings.emulator.aws_env(settings.region))
         # The emulator needs no profile; an empty value is "unset" to the AWS SDK Terraform uses.
         env.update({"AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": ""})
+        # Nor the user's AWS files: a broken ~/.aws/config must not stop local (the keys are given above).
+        env.update({"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull})
         if purpose is not None:
             env.update(roles.release_credentials(settings, purpose).env())
     return env

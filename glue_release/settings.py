@@ -52,6 +52,36 @@ class Settings:
         return Emulator(port=self.emulator_port, state_dir=self.build_root / "emulator")
 
 
+# The provider every configuration here needs, as a filesystem mirror lays it out.
+MIRRORED_PROVIDER = "registry.terraform.io/hashicorp/aws"
+
+
+def _shown(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+def _written(tfvars: Path, name: str) -> str:
+    """Where ``name`` is assigned but not as a quoted string (an unclosed quote, a list): the line, to fix it."""
+    for number, line in enumerate(tfvars.read_text(encoding="utf-8").splitlines(), 1):
+        if re.match(rf"\s*{name}\s*=", line):
+            return f"; line {number} is `{line.strip()}`"
+    return ""
+
+
+def _check_writable(folder: Path) -> None:
+    """The build folder of an environment can be made and written; else one line before anything starts."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".writable"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise UserError(
+            f"cannot write to the build folder {folder} ({error.strerror}); make it writable, "
+            "or set build_root in invoke.yaml (or INVOKE_BUILD_ROOT) to a writable folder"
+        ) from None
+
+
 def known_environments(environments_dir: Path = ENVIRONMENTS_DIR) -> list[str]:
     return sorted(p.name.removesuffix(".tfvars") for p in environments_dir.glob("*.tfvars"))
 
@@ -60,7 +90,11 @@ def read_tfvars(path: Path) -> dict[str, str]:
     """The simple top-level assignments of a tfvars file (strings, numbers, booleans); maps and lists are skipped."""
     values: dict[str, str] = {}
     depth = 0
-    for line in path.read_text().splitlines():
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"{_shown(path)}: not UTF-8 text; save it as UTF-8 (Terraform reads it as such)") from None
+    for line in text.splitlines():
         if depth == 0 and (match := _ASSIGNMENT.match(line)):
             values[match[1]] = match[2] if match[2] is not None else match[3]
         depth += line.count("{") + line.count("[") - line.count("}") - line.count("]")
@@ -75,6 +109,11 @@ def load_settings(
 ) -> Settings:
     """Settings for ``env`` from its tfvars and the invoke config (``provider_mirror``, ``emulator.port``, ``envs``)."""
     known = known_environments(environments_dir)
+    if not known:
+        raise UserError(
+            f"{environments_dir} holds no <env>.tfvars: every environment is one there, with its .s3.tfbackend; "
+            "restore the folder (`git checkout -- environments`)"
+        )
     if env not in known:
         raise UserError(f"unknown environment {env!r}; known environments: {', '.join(known)}")
     config = config or {}
@@ -83,7 +122,7 @@ def load_settings(
     values = read_tfvars(tfvars)
     for required in ("region", "name_prefix", "artifacts_bucket_name"):
         if not values.get(required):
-            raise UserError(f"{tfvars.name}: {required} must be set (a quoted string)")
+            raise UserError(f"{tfvars.name}: {required} must be set (a quoted string){_written(tfvars, required)}")
     if not backend.exists():
         raise UserError(f"{backend.name} is missing; every environment needs a backend file next to its tfvars")
     check_config_shape(config)
@@ -103,6 +142,13 @@ def load_settings(
         raise UserError(
             f"provider_mirror {mirror!r} is not a directory (set INVOKE_PROVIDER_MIRROR to a provider mirror)"
         )
+    if mirror and not (Path(mirror) / MIRRORED_PROVIDER).is_dir():
+        # Terraform would fail only at init, after the bootstrap started, with the cause far up its log.
+        raise UserError(
+            f"provider_mirror {mirror!r} holds no {MIRRORED_PROVIDER}/; point INVOKE_PROVIDER_MIRROR "
+            "(or provider_mirror in invoke.yaml) at the folder that holds registry.terraform.io/"
+        )
+    _check_writable(build_root / env)
     return Settings(
         env=env,
         region=values["region"],
@@ -187,7 +233,9 @@ def check_config_file(path: Path) -> None:
     if not path.exists():
         return
     try:
-        data = load_yaml_unique(path.read_text())
+        data = load_yaml_unique(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise UserError(f"{path.name}: not UTF-8 text; save it as UTF-8 (see the README's settings table)") from None
     except UserError as error:
         raise UserError(f"{path.name}: {error}") from None
     except yaml.YAMLError as error:
@@ -202,3 +250,41 @@ def check_config_file(path: Path) -> None:
     if not isinstance(data, dict):
         raise UserError(f"{path.name}: must be a mapping of settings (provider_mirror, emulator, envs), got {data!r}")
     check_config_shape(data, path.name)
+    check_config_keys(data, path.name, known_environments(path.parent / "environments"))
+
+
+# What invoke.yaml may hold: the tool's settings, and invoke's own (run, tasks, ...), which invoke checks.
+SETTINGS = {"provider_mirror": None, "emulator": ("port",), "verbose": None, "build_root": None, "envs": None}
+ENV_SETTINGS = ("account_id",)
+
+
+def check_config_keys(data: Mapping[str, Any], where: str, environments: list[str]) -> None:
+    """No misspelt setting: a typo (``emulatr``, ``acount_id``) would silently drop the setting (and the guard)."""
+    import difflib
+
+    import invoke
+
+    def unknown(key: object, known: Any, what: str) -> UserError:
+        close = difflib.get_close_matches(str(key), [str(k) for k in known], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return UserError(f"{where}: unknown {what} {key!r}{hint}; known: {', '.join(map(str, known))}")
+
+    known_top = [*SETTINGS, *sorted(invoke.Config.global_defaults())]
+    for key in data:
+        if key not in known_top:
+            raise unknown(key, known_top, "setting")
+    for key in data.get("emulator") or {}:
+        if key not in SETTINGS["emulator"]:
+            raise unknown(key, SETTINGS["emulator"], "setting under emulator:")
+    verbose = data.get("verbose")
+    if verbose is not None and not isinstance(verbose, bool):
+        raise UserError(f"{where}: verbose must be true or false, got {verbose!r}")
+    for env, value in (data.get("envs") or {}).items():
+        if environments and env not in environments:
+            raise unknown(env, environments, "environment under envs:")
+        for key in value or {}:
+            if key not in ENV_SETTINGS:
+                raise unknown(key, ENV_SETTINGS, f"setting under envs.{env}:")
+        account = (value or {}).get("account_id")
+        if account is not None and not re.fullmatch(r"\d{12}", str(account)):
+            raise UserError(f"{where}: envs.{env}.account_id must be a 12-digit AWS account id, got {account!r}")

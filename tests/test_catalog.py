@@ -108,7 +108,7 @@ def test_a_bad_table_file_names_the_file_and_the_field(catalog, edit, message):
     key = edit.split(":", 1)[0]
     kept = [line for line in MEDICARE.splitlines() if not line.startswith(key) and not line.startswith("  - ")]
     if key not in ("columns", "colums"):  # keep the columns unless the edit replaces them
-        kept += ["columns: [{name: a, type: string}]"]
+        kept = [line for line in kept if not line.startswith("columns:")] + ["columns: [{name: a, type: string}]"]
     write(path, "\n".join([*kept, edit]) + "\n")
     with pytest.raises(UserError, match=message) as caught:
         load_catalog(catalog)

@@ -44,6 +44,7 @@ def project(tmp_path: Path) -> Path:
     venv_bin = root / ".venv" / "bin"
     venv_bin.mkdir(parents=True)
     (root / ".venv" / f".installed-{digest}").touch()
+    (venv_bin / "python").symlink_to(sys.executable)  # a set-up .venv's Python runs
     invoke = venv_bin / "invoke"
     invoke.write_text('#!/bin/sh\necho "mirror=${INVOKE_PROVIDER_MIRROR:-}"\n')
     invoke.chmod(0o755)
@@ -164,3 +165,40 @@ def test_without_a_registry_a_mirror_elsewhere_is_not_hunted_for(tmp_path, proje
     assert result.stdout.strip() == "mirror="
     assert "no provider mirror found; set INVOKE_PROVIDER_MIRROR" in result.stderr
     assert calls(tmp_path) == ""
+
+
+def test_home_unset_still_finds_a_named_mirror(tmp_path, project, fake_bin):
+    # cron or `env -i` may leave HOME unset: `set -u` stopped the search at $HOME ("HOME: unbound variable").
+    mirror = make_mirror(tmp_path / "opt" / "tf-plugins")
+    environ = {
+        "PATH": f"{fake_bin}:/usr/bin:/bin",
+        "PYTHON": sys.executable,
+        "TF_REGISTRY_PROBE_URL": closed_port_url(),
+        "XDG_DATA_DIRS": str(tmp_path / "no-such-share"),
+        "PROVIDER_MIRROR_SEARCH": str(tmp_path / "opt"),
+    }
+    result = subprocess.run(
+        [str(project / "dev"), "--list"], env=environ, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "unbound variable" not in result.stderr, result.stderr
+    assert result.stdout.strip() == f"mirror={mirror}"
+
+
+def test_a_venv_whose_python_is_gone_is_set_up_again(tmp_path, project, fake_bin):
+    # "bad interpreter: No such file or directory", with no hint, on every run before.
+    (project / ".venv" / "bin" / "python").unlink()
+    (project / ".venv" / "bin" / "python").symlink_to(tmp_path / "removed-python3.11")
+    fake_python = tmp_path / "python3.11"  # passes the version check; `-m venv DIR` makes a stand-in venv
+    fake_python.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = -m ] && [ "$2" = venv ]; then\n'
+        '  mkdir -p "$3/bin"; printf "#!/bin/sh\\nexit 0\\n" > "$3/bin/pip"; chmod +x "$3/bin/pip"\n'
+        f'  ln -sf {sys.executable} "$3/bin/python"\n'
+        '  printf "#!/bin/sh\\necho rebuilt\\n" > "$3/bin/invoke"; chmod +x "$3/bin/invoke"; exit 0\n'
+        "fi\n"
+        f'exec {sys.executable} "$@"\n'
+    )
+    fake_python.chmod(0o755)
+    result = run_dev(project, fake_bin, tmp_path / "home", closed_port_url(), PYTHON=str(fake_python))
+    assert ".venv's Python no longer runs" in result.stderr, result.stderr
+    assert result.stdout.strip() == "rebuilt", result.stderr

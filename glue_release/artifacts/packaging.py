@@ -14,6 +14,7 @@ import io
 import json
 import os
 import subprocess
+import tokenize
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -68,22 +69,30 @@ class Manifest:
     @classmethod
     def read(cls, path: Path) -> Manifest:
         try:
-            data = json.loads(path.read_text())
+            data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise UserError(f"{path} not found; run `invoke package` first") from None
-        return cls(
-            git_commit=data["git_commit"],
-            built_at=data["built_at"],
-            library=Artifact(**data["library"]),
-            jobs={
-                name: JobArtifacts(
-                    script=Artifact(**job["script"]),
-                    module=Artifact(**job["module"]),
-                    python_modules=tuple(Artifact(**a) for a in job.get("python_modules", [])),
-                )
-                for name, job in data["jobs"].items()
-            },
-        )
+        except (ValueError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
+            data = None
+        try:
+            return cls(
+                git_commit=data["git_commit"],
+                built_at=data["built_at"],
+                library=Artifact(**data["library"]),
+                jobs={
+                    name: JobArtifacts(
+                        script=Artifact(**job["script"]),
+                        module=Artifact(**job["module"]),
+                        python_modules=tuple(Artifact(**a) for a in job.get("python_modules", [])),
+                    )
+                    for name, job in data["jobs"].items()
+                },
+            )
+        except (KeyError, TypeError, AttributeError):
+            # A truncated or hand-edited build file (a killed run, a bad merge): `package` writes it anew.
+            raise UserError(
+                f"{path} is damaged (not a manifest `invoke package` wrote); run `invoke package` again"
+            ) from None
 
 
 def compile_check(jobs: dict[str, JobDeclaration], runtime_dir: Path = RUNTIME_DIR) -> int:
@@ -91,9 +100,21 @@ def compile_check(jobs: dict[str, JobDeclaration], runtime_dir: Path = RUNTIME_D
     files = sorted(runtime_dir.rglob("*.py"))
     for job in jobs.values():
         files += _job_sources(job.folder)
+    scripts = {job.script for job in jobs.values()}
     for file in files:
+        source = file.read_bytes()
+        if file in scripts and not source.strip():
+            raise UserError(f"{_rel(file)} is empty: Glue would run nothing and report success; write the job's code")
         try:
-            compile(file.read_bytes(), str(file), "exec", dont_inherit=True)
+            # compile() accepts bytes that are not UTF-8 inside comments; Python (and Glue) refuse the file.
+            source.decode(tokenize.detect_encoding(io.BytesIO(source).readline)[0])
+        except (UnicodeDecodeError, SyntaxError) as exc:
+            line = source[: getattr(exc, "start", 0)].count(b"\n") + 1
+            raise UserError(
+                f"{_rel(file)}: not UTF-8 text (line {line}); save it as UTF-8 (nothing was packaged or uploaded)"
+            ) from None
+        try:
+            compile(source, str(file), "exec", dont_inherit=True)
         except SyntaxError as exc:
             where = f"{_rel(file)}:{exc.lineno}" if exc.lineno else _rel(file)
             raise UserError(f"{where}: {exc.msg}; fix it and run again (nothing was packaged or uploaded)") from None

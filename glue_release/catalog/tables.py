@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from glue_release.declarations.yaml_source import load_yaml
 from glue_release.errors import UserError
 from glue_release.paths import REPO_ROOT
 
@@ -57,11 +56,15 @@ class CatalogTable:
         return None if self.data_lake_bucket else self.location.removeprefix("s3://").split("/", 1)[0]
 
 
-def _fail(path: Path, where: str, message: str) -> UserError:
+def _shown(path: Path) -> Path:
     try:
-        shown = path.resolve().relative_to(REPO_ROOT)
+        return path.resolve().relative_to(REPO_ROOT)
     except ValueError:
-        shown = path
+        return path
+
+
+def _fail(path: Path, where: str, message: str) -> UserError:
+    shown = _shown(path)
     return UserError(f"{shown}: field '{where}': {message}" if where else f"{shown}: {message}")
 
 
@@ -81,10 +84,8 @@ def parse(path: Path) -> CatalogTable:
     for what, value in (("database folder", database), ("table file", name)):
         if not NAME_RE.match(value):
             raise _fail(path, "", f"{what} name {value!r} must be lowercase letters, digits, underscores (as Glue)")
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        raise _fail(path, "", f"not valid YAML: {str(error).splitlines()[0]}") from None
+    # The declarations' reader: one line for invalid YAML (with its line), a key given twice, non-UTF-8 text.
+    data = load_yaml(path, str(_shown(path))) or {}
     if not isinstance(data, dict):
         raise _fail(path, "", "must be a mapping of fields (see catalog/README.md)")
     unknown = sorted(set(data) - set(FIELDS))
@@ -171,7 +172,7 @@ def check_reads(job_name: str, declaration: Path, reads: tuple[str, ...], tables
         if ref not in tables:
             database, _, table = ref.partition(".")
             raise UserError(
-                f"{declaration}: field 'catalog_reads': {ref} is not in the catalog; add "
+                f"{_shown(declaration)}: field 'catalog_reads': {ref} is not in the catalog; add "
                 f"catalog/{database}/{table}.yaml (see catalog/README.md) or remove it"
             )
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from glue_release.errors import UserError
 from glue_release.paths import ENVIRONMENTS_DIR
 
 if TYPE_CHECKING:
@@ -48,7 +49,13 @@ class ExternalBucket:
 
 def read_external_buckets(tfvars: Path) -> dict[str, ExternalBucket]:
     """The ``external_buckets`` map of one tfvars file (empty when it declares none)."""
-    text = "\n".join(_without_comment(line) for line in tfvars.read_text().splitlines())
+    try:
+        raw = tfvars.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError(
+            f"environments/{tfvars.name}: not UTF-8 text; save it as UTF-8 (Terraform reads it as such)"
+        ) from None
+    text = "\n".join(_without_comment(line) for line in raw.splitlines())
     start = _START.search(text)
     if start is None:
         return {}

@@ -164,6 +164,8 @@ def load_job(folder: Path, environments: typing.Collection[str] | None = None) -
         raise UserError(
             f"{shown(folder)}: job folder name must match {JOB_NAME_RE.pattern} (lowercase, digits, underscores)"
         )
+    if path.is_symlink() and not path.exists():
+        raise UserError(f"{shown(path)}: a symlink to {path.readlink()}, which does not exist; fix or replace it")
     if not path.is_file() and not path.exists():
         raise UserError(f"{shown(path)}: missing; every job folder needs a job.yaml (see `invoke new-job`)")
     data = load_yaml(path, shown(path))
@@ -208,6 +210,8 @@ def resolve(folder: Path, spec: JobFile, environments: typing.Collection[str] | 
             )
     for arg, loc in spec.inputs.items():
         # A sample may be shared by several jobs (e.g. ../_shared/customers.csv); it only has to exist.
+        if loc.sample is not None and Path(loc.sample).is_absolute():
+            raise field_error(path, f"inputs.{arg}.sample", f"{loc.sample} must be relative to {shown(folder)}")
         if loc.sample is not None and not (folder / loc.sample).exists():
             raise field_error(path, f"inputs.{arg}.sample", f"{loc.sample} does not exist in {shown(folder)}")
     if environments is None:
@@ -359,6 +363,15 @@ KINDS = {
 }
 
 
+# What a pattern means, by top-level field (pydantic would print the regular expression).
+PATTERN_HINTS = {
+    "catalog_reads": "must be database.table, as in catalog/<database>/<table>.yaml (lowercase letters, digits, _)",
+    "catalog_tables": "must be a table name: lowercase letters, digits, _ (starting with a letter)",
+    "environments": "is not an environment name (lowercase letters, digits, _ or -)",
+    "adopted": "must be a Glue name: letters, digits, _ . or -",
+}
+
+
 def describe(exc: ValidationError, root: type[BaseModel], prefix: tuple[str, ...] = ()) -> str:
     """The first error as ``field 'a.b': problem`` (one line; the rest usually follow from it).
 
@@ -379,6 +392,8 @@ def describe(exc: ValidationError, root: type[BaseModel], prefix: tuple[str, ...
         message += f"; known fields are {', '.join(sorted(known))}" if known else ""
     elif kind == "missing":
         message = "is required"
+    elif kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
+        message = "is empty; give its fields, or remove the key"
     elif kind in KINDS:
         message = (
             f"{KINDS[kind]}, got {value!r}"
@@ -395,6 +410,9 @@ def describe(exc: ValidationError, root: type[BaseModel], prefix: tuple[str, ...
             message = f"must be {ctx.get('ge')} or more, got {value!r}"
         else:
             message = f"must be {ctx.get('le')} or less, got {value!r}"
+    elif kind == "string_pattern_mismatch":
+        hint = PATTERN_HINTS.get(loc[0] if loc else "", f"must match {ctx.get('pattern')}")
+        message = f"{value!r} {hint}"
     elif kind in ("string_too_short", "string_too_long"):
         message = f"must be {ctx.get('min_length', 1)} to {_max_length(root, loc) or '?'} characters"
     else:

@@ -19,10 +19,20 @@ def job_folders(jobs_dir: Path = JOBS_DIR) -> list[Path]:
     are clearly not jobs are left alone: ``_``- or ``.``-prefixed, or without ``main.py``.
     """
     folders = []
+    for entry in sorted(jobs_dir.iterdir()):
+        if entry.is_symlink() and not entry.exists() and not entry.name.startswith(("_", ".")):
+            # A broken link may be a job that moved: skipping it would plan to destroy that job.
+            raise UserError(f"{shown(entry)}: a symlink to {entry.readlink()}, which does not exist; fix or remove it")
+        if entry.is_symlink() and not entry.resolve().is_relative_to(jobs_dir.resolve().parent):
+            # Git keeps only the link: CI, a rollback's checkout and the commit a build names would lack the job.
+            raise UserError(
+                f"{shown(entry)}: a symlink to {entry.readlink()}, outside the repository; Git stores only the "
+                "link, so CI and rollbacks would not have this job: move the folder into jobs/"
+            )
     for folder in sorted(p for p in jobs_dir.iterdir() if p.is_dir()):
         if folder.name.startswith(("_", ".")):
             continue
-        if (folder / DECLARATION).exists():
+        if (folder / DECLARATION).exists() or (folder / DECLARATION).is_symlink():
             folders.append(folder)
         elif (folder / "main.py").exists():
             lookalikes = sorted(

@@ -8,6 +8,7 @@ naming a real output) is checked in ``job.py``; what needs every job, in ``rules
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
@@ -58,6 +59,14 @@ TYPE_ALIASES = {
     "decimal": "decimal(10,0)",
 }
 TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*(\(\d+(,\d+)?\))?$|^(array|map|struct)<.+>$")
+# The atomic types Spark's simpleString can print (a typo such as `varchar2` would only fail at smoke time).
+SPARK_TYPES = frozenset(
+    {
+        *("boolean", "tinyint", "smallint", "int", "bigint", "float", "double", "string", "binary"),
+        *("date", "timestamp", "timestamp_ntz", "void", "variant"),
+    }
+)
+SIZED_TYPES = ("decimal", "char", "varchar")
 
 
 def problem(message: str, at: str | None = None) -> PydanticCustomError:
@@ -86,15 +95,19 @@ def _arg_value(value: Any) -> str:
     """Argument values reach Glue as strings; YAML numbers and booleans are written the way Spark reads them."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise problem(f"must be a finite number, got {value!r}; quote it if you mean the text")
     if isinstance(value, (str, int, float)):
         return str(value)
     raise problem(f"must be a string, number or boolean, got {value!r}")
 
 
 def _prefix(value: str) -> str:
-    if not PREFIX_RE.match(value) or value.startswith(SMOKE_PREFIX):
+    # "." and ".." are literal key parts in S3, not folders: "a/../b/" would not be b/ (nor overlap it).
+    if not PREFIX_RE.match(value) or value.startswith(SMOKE_PREFIX) or {".", ".."} & set(value.split("/")):
         raise problem(
-            f"{value!r} must be a relative folder ending in '/' (letters, digits, _=.-), not under {SMOKE_PREFIX}"
+            f"{value!r} must be a relative folder ending in '/' (letters, digits, _=.-; no . or .. parts), "
+            f"not under {SMOKE_PREFIX}"
         )
     return value
 
@@ -141,7 +154,9 @@ def normalise_type(name: str) -> str:
 
 def _spark_type(value: str) -> str:
     kind = normalise_type(value)
-    if not TYPE_RE.match(kind):
+    base = kind.split("(")[0]
+    known = base in SIZED_TYPES if "(" in kind else base in SPARK_TYPES
+    if not TYPE_RE.match(kind) or not (known or kind.endswith(">")):
         raise problem(f"must be a Spark type like bigint, string, date, decimal(18,2), got {value!r}")
     return kind
 
@@ -150,10 +165,49 @@ def _columns(value: Any) -> Any:
     return dict.fromkeys(value) if isinstance(value, list) else value
 
 
+def _number(value: Any) -> Any:
+    """A YAML number: pydantic's float would take "8" and true (as 1.0)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise problem(f"must be a number, got {value!r}")
+    return value
+
+
 def _requirement(value: str) -> str:
     if not REQUIREMENT_RE.match(value.strip()):
         raise problem(f"{value!r} must be pinned as name==version, e.g. pyyaml==6.0.2")
     return value.strip()
+
+
+def _each_once(value: list[str]) -> list[str]:
+    twice = sorted({v for v in value if value.count(v) > 1})
+    if twice:
+        raise problem(f"{', '.join(twice)} listed more than once; keep one")
+    return value
+
+
+def _printable(value: str) -> str:
+    """Glue's Description: at most 2048 bytes (not characters), no control characters but tab and newlines.
+
+    moto takes any description; AWS refuses these at apply.
+    """
+    bad = sorted({c for c in value if ord(c) < 32 and c not in "\t\n\r"})
+    if bad:
+        raise problem(f"contains control characters ({', '.join(map(repr, bad))}); remove them")
+    size = len(value.strip().encode())
+    if size > 2048:
+        raise problem(f"is {size} bytes in UTF-8; Glue takes at most 2048 bytes: shorten it")
+    return value
+
+
+def _one_pin_each(value: list[str]) -> list[str]:
+    """Glue's pip gets all pins at once: two versions of one package fail the job at start, not here."""
+    seen: dict[str, str] = {}
+    for pin in value:
+        name = re.sub(r"[-_.]+", "-", pin.split("==")[0]).lower()  # PEP 503
+        if name in seen:
+            raise problem(f"{seen[name]!r} and {pin!r} pin the same package; keep one")
+        seen[name] = pin
+    return value
 
 
 ArgName = Annotated[
@@ -323,12 +377,12 @@ class JobFile(_Section):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="Glue job declaration (jobs/<job>/job.yaml)")
 
-    description: Annotated[StrictStr, Field(min_length=1, max_length=2048)]
+    description: Annotated[StrictStr, Field(min_length=1, max_length=2048), AfterValidator(_printable)]
     glue_version: GlueVersion = "5.0"
     worker_type: WorkerType = "G.1X"
     number_of_workers: Workers = 2
     timeout_minutes: TimeoutMinutes = 30
-    expected_minutes: Annotated[float, Field(gt=0, le=2880)] | None = Field(
+    expected_minutes: Annotated[float, Field(gt=0, le=2880), BeforeValidator(_number)] | None = Field(
         None,
         description="Typical minutes per run, for the plan's cost estimate (default: the timeout, an upper bound).",
     )
@@ -336,12 +390,18 @@ class JobFile(_Section):
     max_concurrent_runs: Annotated[StrictInt, Field(ge=1, le=1000)] = 1
     bookmarks: StrictBool = False
     schedule: Schedule | None = Field(None, description="Glue cron, e.g. cron(0 3 * * ? *); or use depends_on.")
-    depends_on: list[JobName] = Field([], description="Start when all of these jobs succeeded.")
+    depends_on: Annotated[list[JobName], AfterValidator(_each_once)] = Field(
+        [], description="Start when all of these jobs succeeded."
+    )
     arguments: Arguments = {}
     inputs: dict[ArgName, InputLocation] = {}
     outputs: dict[ArgName, OutputLocation] = {}
-    python_modules: list[Requirement] = Field([], description="Pinned third-party packages, e.g. pyyaml==6.0.2.")
-    catalog_tables: list[Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]{0,254}$")]] = Field(
+    python_modules: Annotated[list[Requirement], AfterValidator(_one_pin_each)] = Field(
+        [], description="Pinned third-party packages, e.g. pyyaml==6.0.2."
+    )
+    catalog_tables: Annotated[
+        list[Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]{0,254}$")]], AfterValidator(_each_once)
+    ] = Field(
         [], description="Tables of the curated catalog database this job creates or updates (none: no catalog access)."
     )
     catalog_reads: list[Annotated[StrictStr, Field(pattern=r"^[a-z0-9_]{1,255}\.[a-z0-9_]{1,255}$")]] = Field(

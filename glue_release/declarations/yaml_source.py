@@ -41,7 +41,7 @@ class DuplicateKeyError(yaml.YAMLError):
 def load_yaml(path: Path, shown: str) -> Any:
     """Parse ``path``; any problem is one ``UserError`` line naming ``shown`` (the path as the user sees it)."""
     try:
-        return yaml.load(path.read_text(), Loader=UniqueKeyLoader)  # a SafeLoader subclass
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)  # a SafeLoader subclass
     except DuplicateKeyError as exc:
         raise UserError(f"{shown}: {exc}") from None
     except yaml.YAMLError as exc:

@@ -80,7 +80,11 @@ def job_status(glue: Any, s3: Any, settings: Settings, jobs: Mapping[str, Any], 
 
 def render(env: str, rows: list[JobStatus], checkout_commit: str) -> str:
     commits = sorted({r.commit[:12] for r in rows if r.commit})
-    lines = [f"{env}: deployed from {', '.join(commits) or 'unknown commits'}; checkout at {checkout_commit[:12]}"]
+    if not any(r.deployed for r in rows):  # not "deployed from unknown commits": nothing is
+        head = f"{env}: no job deployed yet"
+    else:
+        head = f"{env}: deployed from {', '.join(commits) or 'unknown commits'}"
+    lines = [f"{head}; checkout at {checkout_commit[:12]}"]
     lines.append(f"  {'job':<24} {'script':<13} {'built from':<13} {'code':<18} last runs")
     for r in rows:
         if not r.deployed:

@@ -302,6 +302,16 @@ def is_lock_error(stderr: str) -> bool:
 
 def explain(stderr: str) -> str:
     """One line on what to do about Terraform's error (its own text is in its log, or shown above)."""
+    if "Saved plan does not match the given state" in stderr:
+        return (
+            "the state is not the one this plan was made from (the environment was recreated, e.g. the local "
+            "emulator restarted); run `invoke plan` again, review the new plan, then apply that"
+        )
+    if match := re.search(r'error loading state: S3 bucket "([^"]+)" does not exist', stderr):
+        return (
+            f"the state bucket {match[1]} does not exist: nothing was deployed here yet (or the backend file "
+            "names another bucket); `invoke deploy` (on AWS: `invoke bootstrap` first) creates it"
+        )
     if "Saved plan is stale" in stderr:
         return (
             "the state changed after this plan was made (another apply ran), so Terraform refused it; "

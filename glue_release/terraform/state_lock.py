@@ -66,6 +66,11 @@ def read_lock(settings: Settings, s3: Any = None) -> LockInfo | None:
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             return None
+        if error.response.get("Error", {}).get("Code") == "NoSuchBucket":
+            raise UserError(
+                f"the state bucket {bucket} does not exist, so {settings.env} has no state and no lock; "
+                f"nothing to unlock (`invoke deploy --env {settings.env}` creates it)"
+            ) from None
         raise
     try:
         data = json.loads(body or b"{}")
