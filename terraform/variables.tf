@@ -408,3 +408,24 @@ variable "catalog_tables" {
     error_message = "A catalog/ database folder is named like this environment's curated database (<name_prefix>_curated, made by the data-lake module): rename the folder."
   }
 }
+
+################################################################################
+# Read by terraform/bootstrap only. Both root modules read the environment's one tfvars file, so
+# these are declared here too (without them every plan warns of undeclared variables); unused here.
+################################################################################
+
+variable "role_trusted_principal_arns" {
+  description = "Read by terraform/bootstrap: principals, besides GitHub Actions, that may assume the deploy and plan roles. Unused by this module."
+  type        = list(string)
+  default     = []
+}
+
+variable "github_oidc" {
+  description = "Read by terraform/bootstrap: GitHub Actions access to the deploy and plan roles through OIDC. Unused by this module."
+  type = object({
+    enabled         = optional(bool, false)
+    repository      = optional(string, "")
+    create_provider = optional(bool, true)
+  })
+  default = {}
+}

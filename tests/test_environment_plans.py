@@ -76,6 +76,7 @@ def jobs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, declarations.Job
 
 
 def plan_env(emulator: Emulator, env: str, jobs: dict[str, declarations.JobDeclaration], tmp: Path) -> dict:
+    """The saved plan as JSON, with what Terraform printed while planning under ``"printed"``."""
     account_lookups(emulator, env)
     build = tmp / env
     packaging.package(jobs, build, env=env)
@@ -87,13 +88,13 @@ def plan_env(emulator: Emulator, env: str, jobs: dict[str, declarations.JobDecla
     local_backend = ENVIRONMENTS_DIR / "local.s3.tfbackend"
     runner.init([str(local_backend), f"key=environment-plans/{env}.tfstate", "region=us-east-1"])
     plan_file = build / "tfplan"
-    runner.plan(
+    _, printed = runner.plan(
         plan_file,
         [ENVIRONMENTS_DIR / f"{env}.tfvars", build / "release.tfvars.json"],
         # The emulator is moto's account; test's and prod's tfvars name theirs (allowed_account_ids).
         {"aws_endpoint_url": emulator.endpoint, "account_id": ACCOUNT_ID},
     )
-    return runner.show_json(plan_file)
+    return {**runner.show_json(plan_file), "printed": printed}
 
 
 def planned_job(plan: dict) -> dict:
@@ -121,6 +122,12 @@ def test_prod_override_shows_in_prods_plan_only(plans):
         ]
         == 2
     )
+
+
+def test_an_environments_tfvars_plans_without_warnings(plans):
+    """One tfvars file per environment feeds terraform/ and terraform/bootstrap: each declares all of it."""
+    for env, plan in plans.items():
+        assert "Warning" not in plan["printed"], f"{env}: {plan['printed']}"
 
 
 def test_python_modules_are_content_hashed_wheels_installed_without_an_index(plans):
