@@ -328,6 +328,8 @@ def plan_env(
     if effective.exists():  # written by package: what this environment's jobs are sized and scheduled as
         text += "\n" + plan_summary.effective_table(json.loads(effective.read_text()), settings.env)
     summary.write_text(text)
+    for pattern in review.unmatched_allow if review is not None else []:
+        print(f"note: --allow {pattern!r} matched no finding of the plan for {settings.env}; it accepted nothing")
     if review is not None and review.blocking:
         plan_file.unlink(missing_ok=True)
         raise UserError(gate.message(review.blocking, settings.env))

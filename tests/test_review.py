@@ -220,6 +220,21 @@ def test_gate_blocks_wildcards_and_stateful_destroys_until_allowed():
     assert "Accepted deliberately" in summary and 'allowed by `module.glue_job["old"]`' in summary
 
 
+def test_an_allow_that_matches_no_finding_is_named_in_the_summary():
+    plan = json.loads((FIXTURES / "plan_widened_role.json").read_text())
+    found = gate.findings(plan_summary.dangerous(plan), iam.policy_changes(plan))
+    allow = ['module.job_role["customers_clean"]', 'module.job_role["customer_clean"]', "*", ""]
+    blocking, accepted = gate.split(found, allow)
+    assert blocking == []
+    # The typo accepted nothing and says so; "*" (the PR label) and "" (no label) are never reported.
+    assert gate.unmatched(accepted, allow) == ['module.job_role["customer_clean"]']
+    review = plan_summary.Review(accepted=accepted, unmatched_allow=gate.unmatched(accepted, allow))
+    summary = plan_summary.render(plan, "prod", "c" * 40, review=review)
+    assert (
+        'matched no finding** (a mistyped address accepts nothing):\n- `module.job_role["customer_clean"]`' in summary
+    )
+
+
 # -- cost --------------------------------------------------------------------------------------
 
 

@@ -76,6 +76,7 @@ def review(
         key = next((k for k, (b, a) in job_defs.items() if job in (b.get("name"), a.get("name"))), job)
         before = job_defs.get(key, ({}, {}))[0]
         changed_jobs[key] = ((before.get("command") or [{}])[0]).get("script_location")
+    allow = list(allow)
     blocking, accepted = gate.split(gate.findings(dangerous(plan), policies), allow)
     return Review(
         policies=policies,
@@ -83,4 +84,5 @@ def review(
         costs=costs(plan, jobs, region),
         blocking=blocking,
         accepted=accepted,
+        unmatched_allow=gate.unmatched(accepted, allow),
     )

@@ -70,6 +70,13 @@ def split(found: list[Finding], allow: Iterable[str]) -> tuple[list[Finding], li
     return blocking, accepted
 
 
+def unmatched(accepted: list[tuple[Finding, str]], allow: Iterable[str]) -> list[str]:
+    """``--allow`` patterns that accepted nothing: a mistyped address must not pass unnoticed. An empty
+    pattern and ``*`` (the PR label's "accept whatever is found") are not mistakes when nothing is found."""
+    used = {pattern for _, pattern in accepted}
+    return [p for p in dict.fromkeys(allow) if p and p != "*" and p not in used]
+
+
 def message(blocking: list[Finding], env: str) -> str:
     """One line per finding, then how to accept them deliberately."""
     lines = [f"the plan for {env} needs a deliberate decision ({len(blocking)} finding(s)):"]

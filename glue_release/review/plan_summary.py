@@ -51,6 +51,7 @@ class Review:
     costs: list[JobCost] = field(default_factory=list)
     blocking: list[Finding] = field(default_factory=list)
     accepted: list[tuple[Finding, str]] = field(default_factory=list)
+    unmatched_allow: list[str] = field(default_factory=list)  # --allow patterns that matched no finding
 
 
 # GitHub refuses comments over 65,536 characters; plan.md stays under this so it fits in one.
@@ -160,6 +161,9 @@ def _gate_section(review: Review) -> list[str]:
     if review.accepted:
         lines += ["", "**Accepted deliberately** (`--allow`):"]
         lines += [f"- `{f.address}`: {f.reason} — allowed by `{pattern}`" for f, pattern in review.accepted]
+    if review.unmatched_allow:
+        lines += ["", "**`--allow` that matched no finding** (a mistyped address accepts nothing):"]
+        lines += [f"- `{pattern}`" for pattern in review.unmatched_allow]
     return lines
 
 
