@@ -154,7 +154,6 @@ INFERRING_OPS = {
     "make_struct": lambda f, c: f.resolveChoice(specs=[(c, "make_struct")]),
     "choice=make_cols": lambda f, c: f.select_fields([c]).resolveChoice(choice="make_cols"),
     "rename": lambda f, c: f.rename_field(c, "renamed"),
-    "nest": lambda f, c: f.rename_field(c, "s.inner"),
     "select": lambda f, c: f.select_fields([c]),
     "drop others": lambda f, c: f.drop_fields([o for o in EDGE if o != c]),
     "repartition": lambda f, c: f.repartition(1).select_fields([c]),

@@ -65,8 +65,10 @@ def _numeric_value(ref: str, target_sql: str) -> str:
       text, giving null; this gives the truncated number, as for a double column;
     - integers beyond 2**53 in a double column (inferring first rounds them through double),
       integers beyond the long range in a long column (null there; a double here for a double target),
-    - text that Spark's cast reads as a number although the patterns do not (" 1.5", "NaN") in a
-      text-only column under an integral target.
+    - text that Spark's cast reads as a number although the patterns do not (" 12", " 1.5", "NaN"): inferring
+      first turns a choice column's text into null under project: or a mapping from its own type, and casts it
+      otherwise; this casts it.
+    tests/test_awsglue_lazy.py checks both ways on one column of each kind.
     """
     if target_sql == "double":
         return f"try_cast({ref} AS double)"
