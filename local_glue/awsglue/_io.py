@@ -25,6 +25,8 @@ from awsglue._s3 import to_local
 LONG_RE = r"^[+-]?[0-9]+$"
 DOUBLE_RE = r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?$"
 FORMATS = ("csv", "json", "parquet", "glueparquet", "orc")
+# The choices entry of a column read as text whose type is not inferred yet (see DynamicFrame).
+NOT_INFERRED: tuple[str, ...] = ()
 
 
 def quote(name: str) -> str:
@@ -108,7 +110,8 @@ def _read_csv(spark: SparkSession, files: list[str], options: dict[str, Any]):
     df = reader.csv(files)
     if not header:  # Glue names headerless columns col0, col1, ...
         df = df.toDF(*[f"col{i}" for i in range(len(df.columns))])
-    return infer_choices(df)
+    # Not typed yet: the DynamicFrame infers a column's type when an operation needs it (awsglue.dynamicframe).
+    return df, dict.fromkeys(df.columns, NOT_INFERRED)
 
 
 # What one value of a text column is, as bits ORed over the column: 1 long, 2 double, 4 string.
@@ -126,19 +129,29 @@ def _kind(c: Column) -> Column:
     return F.when(c.isNull(), 0).when(~may_be_number, STRING).when(c.rlike(DOUBLE_RE), number).otherwise(STRING)
 
 
-def infer_choices(df: DataFrame) -> tuple[DataFrame, dict[str, tuple[str, ...]]]:
-    """Type string columns per value, as a DynamicFrame does: long, double, string, or a choice of them.
-
-    One pass over the data (one aggregate per column), as Spark's own ``inferSchema`` makes.
-    """
-    names = [f.name for f in df.schema.fields if isinstance(f.dataType, T.StringType)]
+def column_kinds(df: DataFrame, names: list[str]) -> dict[str, int]:
+    """The kind bits seen in each of the text columns ``names``: one aggregate pass that reads only those columns
+    (Spark prunes the others from a CSV scan). Whole-stage code generation is switched on for this one query:
+    the local session turns it off to start small test queries sooner, but over a whole file it makes this pass
+    several times faster."""
     if not names:
-        return df, {}
-    kinds = df.agg(*[F.bit_or(_kind(col(n))).alias(f"k{i}") for i, n in enumerate(names)]).first()
+        return {}
+    conf = df.sparkSession.conf
+    key = "spark.sql.codegen.wholeStage"
+    before = conf.get(key, "true")
+    conf.set(key, "true")
+    try:
+        row = df.agg(*[F.bit_or(_kind(col(n))).alias(f"k{i}") for i, n in enumerate(names)]).first()
+    finally:
+        conf.set(key, before)
+    return {n: row[f"k{i}"] or 0 for i, n in enumerate(names)}
+
+
+def apply_kinds(df: DataFrame, kinds: dict[str, int]) -> tuple[DataFrame, dict[str, tuple[str, ...]]]:
+    """Type the text columns of ``kinds`` by what was seen in them: long, double, string, or a choice of them."""
     choices: dict[str, tuple[str, ...]] = {}
     casts: dict[str, str] = {}
-    for i, name in enumerate(names):
-        seen = kinds[f"k{i}"] or 0
+    for name, seen in kinds.items():
         numeric = "double" if seen & DOUBLE else "long"
         if seen & (LONG | DOUBLE) and seen & STRING:
             choices[name] = (numeric, "string")
@@ -149,6 +162,17 @@ def infer_choices(df: DataFrame) -> tuple[DataFrame, dict[str, tuple[str, ...]]]
             *[F.expr(f"try_cast({quote(n)} AS {casts[n]})").alias(n) if n in casts else col(n) for n in df.columns]
         )
     return df, choices
+
+
+def infer_choices(df: DataFrame, names: list[str] | None = None) -> tuple[DataFrame, dict[str, tuple[str, ...]]]:
+    """Type string columns per value, as a DynamicFrame does: long, double, string, or a choice of them.
+
+    One pass over the data (one aggregate per column), as Spark's own ``inferSchema`` makes; ``names``
+    limits it to those columns (default: every string column).
+    """
+    if names is None:
+        names = [f.name for f in df.schema.fields if isinstance(f.dataType, T.StringType)]
+    return apply_kinds(df, column_kinds(df, names))
 
 
 _JSON_PATH = re.compile(r"^\$((?:\.[A-Za-z_][\w]*)*)\[\*\]$")

@@ -5,6 +5,14 @@ https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-crawler-pyspark-extensio
 and the transform pages it links. A DynamicFrame here is a DataFrame plus the columns
 whose type is a *choice* (values of several types in one column, stored as their text
 until ``resolveChoice`` or ``toDF`` settles them), plus the error records of ``map``.
+
+Types are inferred when needed, not at read time. The DynamicFrame class page says "no schema is required
+initially. Instead, AWS Glue computes a schema on-the-fly when required". So a CSV read leaves its text
+columns *pending*: an operation that needs a column's type (schema, printSchema, toDF, make_cols,
+make_struct, map, filter, join, a mapping to or from text, ...) infers just the pending columns it touches,
+in one pass reading only those columns. Casting a pending column to a number (resolveChoice cast:/project:,
+match_catalog, ApplyMapping from a numeric type to a numeric type) needs no inference: ``_numeric_value``
+gives what inferring first gives (see there for the exact conditions).
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from awsglue import _io
-from awsglue._io import DOUBLE_RE, LONG_RE, quote
+from awsglue._io import DOUBLE_RE, LONG_RE, NOT_INFERRED, quote
 from awsglue._local import not_available
 from awsglue._paths import find, split_path, sql_ref
 from awsglue._types import schema_lines, sql_type
@@ -45,6 +53,37 @@ def _choice_value(ref: str, kind: str) -> str:
     return f"CASE WHEN {ref} RLIKE '{pattern}' THEN try_cast({ref} AS {sql_type(kind)}) ELSE NULL END"
 
 
+# Spark types a pending column can be cast to without inferring it first.
+_NUMERIC = ("bigint", "int", "smallint", "tinyint", "double")
+
+
+def _numeric_value(ref: str, target_sql: str) -> str:
+    """SQL for a numeric target (one of ``_NUMERIC``) from the raw text ``ref`` of a pending column.
+
+    Inferring first would give, per value, try_cast of the text (text-only and choice columns, and for
+    a long column, whose longs cast exactly) or try_cast of the double (a double column). This takes the text's
+    own cast and falls back to the double's, which agrees with each of those for every value, except:
+    - a decimal value of a (double, string) choice column under an integral target: inferring first casts the
+      text, giving null; this gives the truncated number, as for a double column;
+    - integers beyond 2**53 in a double column (inferring first rounds them through double),
+      integers beyond the long range in a long column (null there; a double here for a double target),
+    - text that Spark's cast reads as a number although the patterns do not (" 12", " 1.5", "NaN"): inferring
+      first turns a choice column's text into null under project: or a mapping from its own type, and casts it
+      otherwise; this casts it.
+    tests/test_awsglue_lazy.py checks both ways on one column of each kind.
+    """
+    if target_sql == "double":
+        return f"try_cast({ref} AS double)"
+    return f"coalesce(try_cast({ref} AS {target_sql}), try_cast(try_cast({ref} AS double) AS {target_sql}))"
+
+
+def _safe_sql_type(glue_type: str) -> str | None:
+    try:
+        return sql_type(glue_type)
+    except ValueError:
+        return None  # an unknown type name: the eager path reports it
+
+
 def _records(df: DataFrame):
     return df.rdd.map(lambda row: row.asDict(recursive=True))
 
@@ -60,16 +99,48 @@ class DynamicFrame:
     ) -> None:
         if not isinstance(df, DataFrame):
             not_available("DynamicFrame(jdf, ...) from a Java DynamicFrame", "use DynamicFrame.fromDF(dataframe, ...)")
-        self._df = df
+        self._raw = df
         self.glue_ctx = glue_ctx
         self.name = name
-        self._choices: Choices = {k: v for k, v in (choices or {}).items() if k in df.columns}
+        given = {k: v for k, v in (choices or {}).items() if k in df.columns}
+        # Settled choice columns; pending ones (text not yet inferred): name -> the read's column name.
+        self._kinds: Choices = {k: v for k, v in given.items() if v != NOT_INFERRED}
+        self._pending: dict[str, str] = {k: k for k, v in given.items() if v == NOT_INFERRED}
+        # What inference found per read column, shared by every frame derived from one read (so it runs once).
+        self._memo: dict[str, int] = {}
         self._errors = errors
 
+    def _derive(self, df: DataFrame, kinds: Choices, pending: dict[str, str], name: str | None = None) -> DynamicFrame:
+        """A frame of the same rows: pending columns stay pending (inference over them still sees the read's values)."""
+        frame = DynamicFrame(df, self.glue_ctx, self.name if name is None else name, kinds, self._errors)
+        frame._pending = {k: v for k, v in pending.items() if k in df.columns}
+        frame._memo = self._memo
+        return frame
+
     def _with(self, df: DataFrame, choices: Choices | None = None, name: str | None = None) -> DynamicFrame:
-        return DynamicFrame(
-            df, self.glue_ctx, self.name if name is None else name, self._choices if choices is None else choices
-        )
+        return self._derive(df, self._kinds if choices is None else choices, self._pending, name)
+
+    def _resolve(self, names: Any) -> DynamicFrame:
+        """This frame with the pending columns among ``names`` inferred (one pass over those not inferred before)."""
+        names = [n for n in self._pending if n in names]
+        if not names:
+            return self
+        todo = [n for n in names if self._pending[n] not in self._memo]
+        for n, seen in _io.column_kinds(self._raw, todo).items():
+            self._memo[self._pending[n]] = seen
+        df, choices = _io.apply_kinds(self._raw, {n: self._memo[self._pending[n]] for n in names})
+        pending = {k: v for k, v in self._pending.items() if k not in names}
+        return self._derive(df, {**self._kinds, **choices}, pending)
+
+    @property
+    def _df(self) -> DataFrame:
+        """The data with every column typed (infers what is still pending)."""
+        return self._resolve(self._pending)._raw
+
+    @property
+    def _choices(self) -> Choices:
+        """The choice columns, with every column typed (infers what is still pending)."""
+        return self._resolve(self._pending)._kinds
 
     # --- conversion -------------------------------------------------------------------------------------------
     @classmethod
@@ -78,34 +149,37 @@ class DynamicFrame:
 
     def toDF(self, options: Any = None) -> DataFrame:
         """A DataFrame; a column still of a choice type becomes a struct with one field per type."""
-        if not self._choices:
-            return self._df
-        return self.resolveChoice(specs=[(c, "make_struct") for c in self._choices])._df
+        frame = self._resolve(self._pending)
+        if not frame._kinds:
+            return frame._raw
+        return frame.resolveChoice(specs=[(c, "make_struct") for c in frame._kinds])._raw
 
     # --- inspection -------------------------------------------------------------------------------------------
     def count(self) -> int:
-        return self._df.count()
+        return self._raw.count()
 
     def schema(self) -> T.StructType:
-        return self.toDF().schema if not self._choices else self._df.schema
+        frame = self._resolve(self._pending)
+        return frame.toDF().schema if not frame._kinds else frame._raw.schema
 
     def printSchema(self) -> None:
-        print("\n".join(schema_lines(self._df.schema, self._choices)))
+        frame = self._resolve(self._pending)
+        print("\n".join(schema_lines(frame._raw.schema, frame._kinds)))
 
     def show(self, num_rows: int = 20) -> None:
         for row in self.toDF().limit(num_rows).collect():
             print(json.dumps(row.asDict(recursive=True), default=str))
 
     def getNumPartitions(self) -> int:
-        return self._df.rdd.getNumPartitions()
+        return self._raw.rdd.getNumPartitions()
 
     def repartition(self, num_partitions: int, transformation_ctx: str = "", **_: Any) -> DynamicFrame:
-        return self._with(self._df.repartition(num_partitions))
+        return self._with(self._raw.repartition(num_partitions))
 
     def coalesce(
         self, num_partitions: int, shuffle: bool = False, transformation_ctx: str = "", **_: Any
     ) -> DynamicFrame:
-        return self._with(self._df.coalesce(num_partitions))
+        return self._with(self._raw.coalesce(num_partitions))
 
     def errorsCount(self) -> int:
         return 0 if self._errors is None else self._errors.count()
@@ -115,7 +189,7 @@ class DynamicFrame:
     def errorsAsDynamicFrame(self) -> DynamicFrame:
         errors = self._errors
         if errors is None:
-            errors = self._df.sparkSession.createDataFrame([], "error string, record string")
+            errors = self._raw.sparkSession.createDataFrame([], "error string, record string")
         return DynamicFrame(errors, self.glue_ctx, f"{self.name}_errors")
 
     def assertErrorThreshold(self) -> None:
@@ -140,11 +214,22 @@ class DynamicFrame:
         """ApplyMapping (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-crawler-pyspark-transforms-ApplyMapping.html).
 
         Only mapped fields survive; a dotted target nests into structs; a backticked name is one name.
+        A pending column is inferred first unless it maps from a numeric type to a numeric type.
         """
-        tree: dict[str, Any] = {}
         for mapping in mappings:
             if len(mapping) != 4:
                 raise ValueError(f"apply_mapping: {mapping!r} must be (source, source_type, target, target_type)")
+        need = set()
+        for source, source_type, _target, target_type in ((str(m) for m in mapping) for mapping in mappings):
+            found = self._find_source(source, case_sensitive)
+            numeric = _safe_sql_type(source_type) in _NUMERIC and _safe_sql_type(target_type) in _NUMERIC
+            if found and len(found[0]) == 1 and found[0][0] in self._pending and not numeric:
+                need.add(found[0][0])
+        return self._resolve(need)._apply_mapping(mappings, case_sensitive, transformation_ctx)
+
+    def _apply_mapping(self, mappings: list[tuple], case_sensitive: bool, transformation_ctx: str) -> DynamicFrame:
+        tree: dict[str, Any] = {}
+        for mapping in mappings:
             source, source_type, target, target_type = (str(m) for m in mapping)
             expr = self._mapped_value(source, source_type, target_type, case_sensitive)
             if expr is None:
@@ -163,13 +248,17 @@ class DynamicFrame:
                 cols.append((F.struct(*build(value)) if isinstance(value, dict) else value).alias(name))
             return cols
 
-        return DynamicFrame(self._df.select(*build(tree)), self.glue_ctx, transformation_ctx or self.name)
+        return DynamicFrame(self._raw.select(*build(tree)), self.glue_ctx, transformation_ctx or self.name)
+
+    def _find_source(self, source: str, case_sensitive: bool):
+        parts = split_path(source)
+        found = find(self._raw.schema, parts, case_sensitive)
+        if found is None and len(parts) > 1:  # a flat column whose name has dots (fromDF of relationalize output)
+            found = find(self._raw.schema, [source.replace("`", "")], case_sensitive)
+        return found
 
     def _mapped_value(self, source: str, source_type: str, target_type: str, case_sensitive: bool):
-        parts = split_path(source)
-        found = find(self._df.schema, parts, case_sensitive)
-        if found is None and len(parts) > 1:  # a flat column whose name has dots (fromDF of relationalize output)
-            found = find(self._df.schema, [source.replace("`", "")], case_sensitive)
+        found = self._find_source(source, case_sensitive)
         if found is None:
             return None
         names, dtype = found
@@ -177,8 +266,10 @@ class DynamicFrame:
         if isinstance(dtype, (T.StructType, T.ArrayType, T.MapType)) and target_type.strip().lower() in _COMPLEX:
             return F.expr(ref)  # ("s", "struct", "s", "struct"): what a mapping built from schema() type names says
         target_sql = sql_type(target_type)
-        if len(names) == 1 and names[0] in self._choices:
-            kinds = self._choices[names[0]]
+        if len(names) == 1 and names[0] in self._pending:  # numeric to numeric (apply_mapping inferred the rest)
+            return F.expr(_numeric_value(ref, target_sql))
+        if len(names) == 1 and names[0] in self._kinds:
+            kinds = self._kinds[names[0]]
             value = _choice_value(ref, source_type.lower()) if source_type.lower() in kinds else ref
             return F.expr(f"try_cast({value} AS {target_sql})")
         if isinstance(dtype, (T.StructType, T.ArrayType, T.MapType)) or dtype.simpleString() == target_sql:
@@ -207,16 +298,19 @@ class DynamicFrame:
             if database and table_name:
                 choice = "match_catalog"
             else:
-                return self._with(self._df)
-        if specs is None:
-            specs = [(name, choice) for name in self._choices]
+                return self._with(self._raw)
+        if specs is None:  # every choice column: which pending columns are choices takes inferring them
+            frame = self._resolve(self._pending)
+            specs = [(name, choice) for name in frame._kinds]
+        else:
+            frame = self
         table = None
         actions: dict[str, str] = {}
         for path, action in specs:
             parts = split_path(path)
             if "[]" in path or len(parts) > 1:
                 not_available(f"resolveChoice on nested path {path!r}", "top-level fields only")
-            found = find(self._df.schema, parts, case_sensitive=True) or find(self._df.schema, parts)
+            found = find(frame._raw.schema, parts, case_sensitive=True) or find(frame._raw.schema, parts)
             if found is None:
                 continue
             actions[found[0][0]] = action.strip()
@@ -226,10 +320,30 @@ class DynamicFrame:
                 from awsglue._catalog import load_table
 
                 table = load_table(database, table_name)
-        choices = dict(self._choices)
+        lazy: dict[str, str] = {}  # pending column -> the numeric type it is cast to without inferring it
+        for name, action in actions.items():
+            if name not in frame._pending:
+                continue
+            kind, _, arg = action.partition(":")
+            target = (
+                arg
+                if kind in ("cast", "project")
+                else table.column_type(name)
+                if kind == "match_catalog" and table
+                else None
+            )
+            if target and _safe_sql_type(target) in _NUMERIC:
+                lazy[name] = sql_type(target)
+        frame = frame._resolve([n for n in actions if n not in lazy])
+        return frame._resolve_choice(actions, lazy, table, transformation_ctx)
+
+    def _resolve_choice(
+        self, actions: dict[str, str], lazy: dict[str, str], table: Any, transformation_ctx: str
+    ) -> DynamicFrame:
+        choices = dict(self._kinds)
         cols: list[Any] = []
         appended: list[Any] = []
-        for name in self._df.columns:
+        for name in self._raw.columns:
             ref = quote(name)
             action = actions.get(name)
             kinds = choices.get(name)
@@ -238,7 +352,9 @@ class DynamicFrame:
                 continue
             choices.pop(name, None)
             kind, _, arg = action.partition(":")
-            if kind == "cast":
+            if name in lazy:
+                cols.append(F.expr(_numeric_value(ref, lazy[name])).alias(name))
+            elif kind == "cast":
                 cols.append(F.expr(f"try_cast({ref} AS {sql_type(arg)})").alias(name))
             elif kind == "project":
                 value = _choice_value(ref, arg.lower()) if kinds else ref
@@ -262,15 +378,16 @@ class DynamicFrame:
                     f"resolveChoice: action {action!r} for {name!r} is not one of cast:TYPE, project:TYPE, "
                     "make_cols, make_struct, match_catalog"
                 )
-        return DynamicFrame(self._df.select(*cols, *appended), self.glue_ctx, transformation_ctx or self.name, choices)
+        pending = {k: v for k, v in self._pending.items() if k not in actions}
+        return self._derive(self._raw.select(*cols, *appended), choices, pending, transformation_ctx or self.name)
 
     def _glue_type(self, name: str) -> str:
         from awsglue._types import glue_name
 
-        return glue_name(self._df.schema[name].dataType)
+        return glue_name(self._raw.schema[name].dataType)
 
     def drop_fields(self, paths: list[str], transformation_ctx: str = "", **_: Any) -> DynamicFrame:
-        df = self._df
+        df = self._raw
         for path in paths:
             found = find(df.schema, split_path(path))
             if found is None:
@@ -280,12 +397,12 @@ class DynamicFrame:
                 df = df.drop(names[0])
             else:
                 df = df.withColumn(names[0], F.col(quote(names[0])).dropFields(".".join(names[1:])))
-        return DynamicFrame(df, self.glue_ctx, transformation_ctx or self.name, self._choices)
+        return self._derive(df, self._kinds, self._pending, transformation_ctx or self.name)
 
     def select_fields(self, paths: list[str], transformation_ctx: str = "", **_: Any) -> DynamicFrame:
         tree: dict[str, Any] = {}
         for path in paths:
-            found = find(self._df.schema, split_path(path))
+            found = find(self._raw.schema, split_path(path))
             if found is None:
                 continue
             node = tree
@@ -303,24 +420,29 @@ class DynamicFrame:
                 )
             return out
 
-        return DynamicFrame(
-            self._df.select(*build(tree, [])), self.glue_ctx, transformation_ctx or self.name, self._choices
+        return self._derive(
+            self._raw.select(*build(tree, [])), self._kinds, self._pending, transformation_ctx or self.name
         )
 
     def rename_field(self, oldName: str, newName: str, transformation_ctx: str = "", **_: Any) -> DynamicFrame:
-        found = find(self._df.schema, split_path(oldName))
+        found = find(self._raw.schema, split_path(oldName))
         if found is None:
-            return self._with(self._df)
+            return self._with(self._raw)
         names = found[0]
         new_parts = split_path(newName)
         value = F.expr(sql_ref(names))
-        df = self._df
-        choices = dict(self._choices)
+        df = self._raw
+        choices = dict(self._kinds)
+        pending = dict(self._pending)
         if len(names) == 1 and len(new_parts) == 1:
             df = df.withColumnRenamed(names[0], new_parts[0])
             if names[0] in choices:
                 choices[new_parts[0]] = choices.pop(names[0])
-            return DynamicFrame(df, self.glue_ctx, transformation_ctx or self.name, choices)
+            if names[0] in pending:
+                pending[new_parts[0]] = pending.pop(names[0])
+            return self._derive(df, choices, pending, transformation_ctx or self.name)
+        if names[0] in pending or new_parts[0] in pending:  # moved into or out of a struct: type it first
+            return self._resolve(pending).rename_field(oldName, newName, transformation_ctx)
         # Nested: add the value at its new place, then drop the old one.
         if len(new_parts) == 1:
             df = df.withColumn(new_parts[0], value)
@@ -330,7 +452,7 @@ class DynamicFrame:
             df = df.drop(names[0])
         else:
             df = df.withColumn(names[0], F.col(quote(names[0])).dropFields(".".join(names[1:])))
-        return DynamicFrame(df, self.glue_ctx, transformation_ctx or self.name, choices)
+        return self._derive(df, choices, pending, transformation_ctx or self.name)
 
     def filter(self, f: Callable[[dict], bool], transformation_ctx: str = "", **_: Any) -> DynamicFrame:
         """Filter: records for which ``f`` is true; one where ``f`` raises KeyError, ValueError or TypeError goes."""
@@ -341,10 +463,11 @@ class DynamicFrame:
             except FILTER_DROPS:
                 return False
 
-        schema = self._df.schema
-        rows = self._df.rdd.filter(lambda row: keep(row.asDict(recursive=True)))
-        df = self._df.sparkSession.createDataFrame(rows, schema)
-        return DynamicFrame(df, self.glue_ctx, transformation_ctx or self.name, self._choices)
+        frame = self._resolve(self._pending)  # records are typed; and inference must see the rows before filtering
+        schema = frame._raw.schema
+        rows = frame._raw.rdd.filter(lambda row: keep(row.asDict(recursive=True)))
+        df = frame._raw.sparkSession.createDataFrame(rows, schema)
+        return DynamicFrame(df, self.glue_ctx, transformation_ctx or self.name, frame._kinds)
 
     def map(
         self,
@@ -647,9 +770,11 @@ class DynamicFrameReader:
         if lowercase:  # Data Catalog column names are lower case; a catalog read sees the data by those names
             choices = {k.lower(): v for k, v in choices.items()}
             df = df.toDF(*[c.lower() for c in df.columns])
-        if predicate:
-            df = df.where(predicate)
-        return DynamicFrame(df, self._glue_context, ctx, choices)
+        frame = DynamicFrame(df, self._glue_context, ctx, choices)
+        if predicate:  # types are those of the whole read: infer before the predicate drops rows
+            frame = frame._resolve(frame._pending)
+            frame = frame._with(frame._raw.where(predicate))
+        return frame
 
     def from_catalog(
         self,
