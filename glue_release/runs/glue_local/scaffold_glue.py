@@ -6,6 +6,8 @@ Job.init/commit, and its source has a ``transformation_ctx`` so ``bookmarks: tru
 
 from __future__ import annotations
 
+from glue_release.scaffold import SMOKE_CHECK_PY  # the same check: quantities kept, items trimmed
+
 JOB_YAML = """\
 description: {name} (describe what it does, for the Glue console and the plan review)
 worker_type: G.1X
@@ -120,29 +122,6 @@ id,item,quantity
 2,pear,0
 3,plum,5
 """
-
-SMOKE_CHECK_PY = '''\
-"""Smoke check for {name}: what the deployed job wrote from the sample, beyond row counts and column types.
-
-Called after every deploy's smoke run with each output as a DataFrame (``job.yaml``: ``smoke.check``);
-returns the problems found, none when all is well. It reads, never writes.
-"""
-
-from __future__ import annotations
-
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
-
-MIN_QUANTITY = 1  # arguments.min_quantity in job.yaml
-
-
-def check(outputs: dict[str, DataFrame]) -> list[str]:
-    output = outputs.get("output_path")
-    if output is None:
-        return []  # the "has data" check already reports it
-    too_few = output.where(F.col("quantity") < MIN_QUANTITY).count()
-    return [f"{{too_few}} rows with quantity below {{MIN_QUANTITY}}"] if too_few else []
-'''
 
 FILES = {
     "__init__.py": "",
