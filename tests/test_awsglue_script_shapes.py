@@ -208,6 +208,28 @@ def test_a_partitioned_catalog_table_reads_its_partition_columns_and_push_down_p
     assert by_catalog.count() == 2
 
 
+def test_push_down_predicate_prunes_before_types_are_inferred(glue, tmp_path):
+    # "Pre-filtering using pushdown predicates": Glue reads only the partitions the predicate keeps, so a
+    # column is typed from those alone; text in a pruned partition does not make it a choice.
+    for year, values in (("2023", ["n/a", "7"]), ("2024", ["3", "4"])):
+        folder = tmp_path / "bucket" / "sales" / f"year={year}"
+        folder.mkdir(parents=True)
+        (folder / "part.csv").write_text("v\n" + "\n".join(values) + "\n")
+    table = tmp_path / "catalog" / "db" / "sales.yaml"
+    table.parent.mkdir(parents=True)
+    table.write_text(
+        "location: s3://bucket/sales/\nformat: csv\nformat_options: {withHeader: true}\n"
+        "columns:\n  - {name: v, type: string}\npartition_keys:\n  - {name: year, type: string}\n"
+    )
+    whole = glue.create_dynamic_frame.from_catalog(database="db", table_name="sales")
+    assert dict(whole.toDF().dtypes)["v"].startswith("struct")  # a choice of long and string
+    pruned = glue.create_dynamic_frame.from_catalog(
+        database="db", table_name="sales", push_down_predicate="year = '2024'"
+    )
+    assert dict(pruned.toDF().dtypes)["v"] == "bigint"
+    assert sorted(r.v for r in pruned.toDF().collect()) == [3, 4]
+
+
 @pytest.fixture
 def people(glue, spark):
     df = spark.createDataFrame(

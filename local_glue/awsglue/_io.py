@@ -122,8 +122,8 @@ def _kind(c: Column) -> Column:
     """The kind bit of each value, with at most one regex per value (four before). Only a digit, a sign
     or a dot can start a number, so most text is typed by its first character; the regex settles the
     rest, and a DOUBLE_RE match without '.', 'e' or 'E' is exactly a LONG_RE match. The first character is
-    compared as a substring (bytes), not through ``ascii()``, which makes a Java string of every value: a
-    quarter of this pass's time on text columns."""
+    compared as a one-character substring (Spark compares strings by their UTF-8 bytes), not through
+    ``ascii()``, which makes a Java string of every value: a quarter of this pass's time on text columns."""
     first = F.substring(c, 1, 1)
     may_be_number = first.between("0", "9") | first.isin("+", "-", ".")
     integral = (F.instr(c, ".") == 0) & (F.instr(c, "e") == 0) & (F.instr(c, "E") == 0)

@@ -546,8 +546,12 @@ class DynamicFrame:
                     raise ValueError(f"split_rows: comparator {op!r} is not one of {', '.join(_COMPARATORS)}")
                 cond = cond & _COMPARATORS[op](ref, F.lit(value))
         cond = F.coalesce(cond, F.lit(False))
+        frame = self._resolve(self._pending)  # the comparisons need typed values; both halves keep those types
         return DynamicFrameCollection(
-            {name1: self._with(self._df.where(cond), name=name1), name2: self._with(self._df.where(~cond), name=name2)},
+            {
+                name1: frame._with(frame._raw.where(cond), name=name1),
+                name2: frame._with(frame._raw.where(~cond), name=name2),
+            },
             self.glue_ctx,
         )
 
@@ -770,11 +774,11 @@ class DynamicFrameReader:
         if lowercase:  # Data Catalog column names are lower case; a catalog read sees the data by those names
             choices = {k.lower(): v for k, v in choices.items()}
             df = df.toDF(*[c.lower() for c in df.columns])
-        frame = DynamicFrame(df, self._glue_context, ctx, choices)
-        if predicate:  # types are those of the whole read: infer before the predicate drops rows
-            frame = frame._resolve(frame._pending)
-            frame = frame._with(frame._raw.where(predicate))
-        return frame
+        if predicate:
+            # On Glue the predicate prunes partitions before anything is read, so types are inferred from
+            # the kept partitions only. It names partition columns, which are typed here, never pending.
+            df = df.where(predicate)
+        return DynamicFrame(df, self._glue_context, ctx, choices)
 
     def from_catalog(
         self,
