@@ -11,8 +11,9 @@ import re
 
 from glue_release.errors import UserError
 
-# Go's time.ParseDuration, which Terraform's -lock-timeout uses: "10m", "1h30m", "90s", "1.5h".
-_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
+# Go's time.ParseDuration, which Terraform's -lock-timeout uses: "10m", "1h30m", "90s", "1.5h", ".5h", "0",
+# "+10m" (a negative wait means nothing here, so "-" is refused).
+_DURATION = re.compile(r"^\+?(0|((\d+\.?\d*|\.\d+)(ns|us|µs|ms|s|m|h))+)$")
 
 
 def seconds(value: str | float, flag: str) -> float:

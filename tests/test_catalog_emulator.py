@@ -207,8 +207,12 @@ def test_a_crawlers_table_stands_in_and_terraform_adds_owned_tables_to_its_datab
     resolved = table_settings("payments.partners", table)  # what a smoke run's from_catalog gets
     assert (resolved["format"], resolved["columns"]) == ("json", [["partner_id", "bigint"]])
     assert glue.get_table(DatabaseName="payments", Name="medicare")["Table"]["DatabaseName"] == "payments"
-    # A rerun converges: nothing made twice, nothing failing on what exists.
+    # A rerun converges: nothing made twice, nothing failing on what exists, and an edited file is followed.
+    partners = tree / "catalog" / "payments" / "partners.yaml"
+    partners.write_text(PARTNERS + "  - {name: country, type: string}\n")
     assert ensure_catalog_tables(settings, tree / "catalog") == []
+    columns = glue.get_table(DatabaseName="payments", Name="partners")["Table"]["StorageDescriptor"]["Columns"]
+    assert [c["Name"] for c in columns] == ["partner_id", "country"]
 
 
 def test_from_catalog_reads_the_staged_sample_at_the_tables_location(report):

@@ -333,6 +333,12 @@ def test_a_job_folder_linked_from_outside_the_repository_is_refused(jobs, tmp_pa
         load_jobs(jobs, ENVS)
 
 
+def test_a_link_outside_the_repository_that_is_not_a_job_is_left_alone(jobs, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (jobs / "_shared").symlink_to(outside)  # "_"-prefixed: never a job, as the loader's docstring says
+    assert "_shared" not in load_jobs(jobs, ENVS)
+
+
 def test_a_job_folder_linked_inside_the_repository_is_a_job(jobs):
     shared = jobs.parent / "shared" / "customers_clean"
     shared.parent.mkdir()
@@ -371,7 +377,8 @@ def test_a_bad_option_value_is_one_line_before_any_stage(argv, message):
 
 
 def test_durations_terraform_takes_pass():
-    assert [flags.duration(v, "--lock-timeout") for v in ("10m", "1h30m", "90s", None)] == ["10m", "1h30m", "90s", None]
+    taken = ("10m", "1h30m", "90s", ".5s", "0", "+10m", None)  # Go's time.ParseDuration accepts each
+    assert [flags.duration(v, "--lock-timeout") for v in taken] == list(taken)
     assert flags.seconds("600", "--timeout") == 600.0
 
 

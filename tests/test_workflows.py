@@ -876,12 +876,14 @@ def problems_apply_jobs(root: Path) -> list[str]:
     points at; on the push-to-main pipeline, smoke runs follow in the same job."""
     problems = []
     for workflow in load_workflows(root):
+        applies = 0
         for job_id in workflow.jobs:
             runs = [str(step.get("run", "")) for step in workflow.steps(job_id)]
             for index, script in enumerate(runs):
                 for argv in simple_commands(script):
                     if argv[:2] != ["invoke", "apply"] or "--plan" not in argv:
                         continue
+                    applies += 1
                     where = f"{workflow.name}: {job_id}"
                     env = argv[argv.index("--env") + 1] if "--env" in argv else ""
                     plan_file = argv[argv.index("--plan") + 1].strip('"')
@@ -895,6 +897,9 @@ def problems_apply_jobs(root: Path) -> list[str]:
                     smokes = [a for s in after for a in simple_commands(s) if a[:2] == ["invoke", "smoke"]]
                     if "push" in workflow.triggers and not any(env in a for a in smokes):
                         problems.append(f"{where}: applies {env} without `invoke smoke --env {env}` after it")
+        if workflow.name in ("deploy.yml", "rollback.yml") and not applies:
+            # Otherwise a rewrite of the apply line (--plan=FILE, another wrapper) would leave nothing checked.
+            problems.append(f"{workflow.name}: no `invoke apply --env E --plan FILE` step found to check")
     return problems
 
 
@@ -925,10 +930,16 @@ def problems_coverage(root: Path) -> list[str]:
             if pr_with_aws and SAME_REPOSITORY not in str(job.get("if", "")):
                 problems.append(f"{where}: runs for fork PRs, which get no OIDC token: gate on {SAME_REPOSITORY}")
             for step in workflow.steps(job_id):
-                if "--allow" not in str(step.get("run", "")):
+                script = str(step.get("run", ""))
+                if "--allow" not in script:
                     continue
-                sources = [str(v) for v in (step.get("env") or {}).values()]
-                if not any(ALLOW_FROM_LABEL in v for v in sources) or workflow.name != "pull-request.yml":
+                from_label = [k for k, v in (step.get("env") or {}).items() if ALLOW_FROM_LABEL in str(v)]
+                given = [a[a.index("--allow") + 1] for a in simple_commands(script) if "--allow" in a[:-1]]
+                if (
+                    workflow.name != "pull-request.yml"
+                    or not given
+                    or any(value.strip('"') not in {f"${k}" for k in from_label} for value in given)
+                ):
                     problems.append(f"{where}: --allow must come from the plan-allow label only ({ALLOW_FROM_LABEL})")
     return problems
 
@@ -1266,6 +1277,18 @@ MUTATIONS = {
         "&& '*' || ''",
         "&& '*' || '*'",
         problems_coverage,
+    ),
+    "extra: --allow given a literal next to the label's variable": (
+        "pull-request.yml",
+        '--allow "$ALLOW"',
+        "--allow '*'",
+        problems_coverage,
+    ),
+    "extra: the apply line is rewritten so the apply checks find nothing": (
+        "deploy.yml",
+        "run: invoke apply --env prod --plan build/prod/tfplan --lock-timeout 10m",
+        "run: invoke apply --env prod --plan=build/prod/tfplan --lock-timeout 10m",
+        problems_apply_jobs,
     ),
     "extra: an apply job outlives its one-hour credentials": (
         "deploy.yml",

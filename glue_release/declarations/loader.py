@@ -23,7 +23,8 @@ def job_folders(jobs_dir: Path = JOBS_DIR) -> list[Path]:
         if entry.is_symlink() and not entry.exists() and not entry.name.startswith(("_", ".")):
             # A broken link may be a job that moved: skipping it would plan to destroy that job.
             raise UserError(f"{shown(entry)}: a symlink to {entry.readlink()}, which does not exist; fix or remove it")
-        if entry.is_symlink() and not entry.resolve().is_relative_to(jobs_dir.resolve().parent):
+        outside = entry.is_symlink() and not entry.resolve().is_relative_to(jobs_dir.resolve().parent)
+        if outside and not entry.name.startswith(("_", ".")):  # those are never jobs (see above)
             # Git keeps only the link: CI, a rollback's checkout and the commit a build names would lack the job.
             raise UserError(
                 f"{shown(entry)}: a symlink to {entry.readlink()}, outside the repository; Git stores only the "

@@ -32,6 +32,12 @@ READY_TIMEOUT_S = 60.0
 ACCOUNT_ID = "123456789012"  # moto's default account
 
 
+def data_lake_bucket(name_prefix: str, role: str) -> str:
+    """The emulator's data lake bucket of a role (raw, curated, ...): ``<name_prefix>-<account id>-<role>``,
+    as terraform/main.tf names it."""
+    return f"{name_prefix}-{ACCOUNT_ID}-{role}"
+
+
 @dataclass(frozen=True)
 class Emulator:
     port: int = DEFAULT_PORT

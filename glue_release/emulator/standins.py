@@ -20,7 +20,7 @@ from glue_release import aws
 from glue_release.catalog import load_catalog
 from glue_release.catalog.tables import CatalogTable
 from glue_release.declarations.external_buckets import read_external_buckets
-from glue_release.emulator.control import ACCOUNT_ID
+from glue_release.emulator.control import data_lake_bucket
 from glue_release.settings import Settings
 
 
@@ -63,18 +63,22 @@ def ensure_catalog_tables(settings: Settings, catalog_root: Path) -> list[str]:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "AlreadyExistsException":
                 raise
+        table_input = _table_input(settings, table)
         try:
-            glue.create_table(DatabaseName=table.database, TableInput=_table_input(settings, table))
+            glue.create_table(DatabaseName=table.database, TableInput=table_input)
             created.append(ref)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "AlreadyExistsException":
                 raise
+            # Its catalog/ file may have changed since: the stand-in follows it, so reruns converge.
+            glue.update_table(DatabaseName=table.database, TableInput=table_input)
     return created
 
 
 def _table_input(settings: Settings, table: CatalogTable) -> dict[str, Any]:
-    """The table as its owner's crawler would have made it, at the location its file declares."""
-    bucket = f"{settings.name_prefix}-{ACCOUNT_ID}-{table.data_lake_bucket}" if table.data_lake_bucket else table.bucket
+    """The table as its file describes it, with the classification and SerDe a crawler writes (what
+    ``from_catalog`` reads), at the location its file declares."""
+    bucket = data_lake_bucket(settings.name_prefix, table.data_lake_bucket) if table.data_lake_bucket else table.bucket
     options = dict(table.format_options)
     parameters = {"classification": table.format, "EXTERNAL": "TRUE"}
     serde_parameters = {}

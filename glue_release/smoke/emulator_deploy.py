@@ -21,7 +21,7 @@ from glue_release import aws
 from glue_release.artifacts import upload
 from glue_release.artifacts.packaging import Manifest, package
 from glue_release.declarations import JobDeclaration
-from glue_release.emulator.control import ACCOUNT_ID
+from glue_release.emulator.control import ACCOUNT_ID, data_lake_bucket
 from glue_release.paths import ENVIRONMENTS_DIR
 from glue_release.settings import LOCAL, Settings
 from glue_release.smoke.deployed import glue_job_name
@@ -44,8 +44,8 @@ def emulator_settings(build_root: Path, port: int, name_prefix: str = "glue-etl-
 
 
 def bucket_name(settings: Settings, role: str) -> str:
-    """The data lake bucket of a role: ``<name_prefix>-<account id>-<role>`` (terraform/main.tf)."""
-    return f"{settings.name_prefix}-{ACCOUNT_ID}-{role}"
+    """The data lake bucket of a role in the emulator (terraform/main.tf's naming)."""
+    return data_lake_bucket(settings.name_prefix, role)
 
 
 def deploy_jobs(settings: Settings, jobs: dict[str, JobDeclaration]) -> Manifest:

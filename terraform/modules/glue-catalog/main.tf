@@ -40,6 +40,13 @@ resource "aws_glue_catalog_database" "this" {
   name        = each.key
   description = "Tables of ${var.name_prefix} declared in catalog/${each.key}/"
   tags        = var.tags
+
+  # Deleting a database deletes every table in it, other teams' too. A database that becomes another
+  # owner's (an owned: false table is added to it) leaves this set: that must stop the plan, not delete
+  # it (README: the Data Catalog as code says how to hand it over with `terraform state rm`).
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_glue_catalog_table" "this" {

@@ -1,3 +1,4 @@
+# Plans only: the databases are prevent_destroy, so an applied run could not be torn down.
 mock_provider "aws" {}
 
 variables {
@@ -24,7 +25,7 @@ variables {
 }
 
 run "tables_as_declared" {
-  command = apply
+  command = plan
 
   assert {
     condition     = length(aws_glue_catalog_database.this) == 1 && aws_glue_catalog_database.this["payments"].name == "payments"
@@ -73,7 +74,7 @@ run "tables_as_declared" {
 }
 
 run "owned_tables_in_a_database_made_elsewhere" {
-  command = apply
+  command = plan
 
   variables {
     existing_databases = ["payments"]
