@@ -108,3 +108,24 @@ def test_lock_taken_on_this_machine_is_recognised():
     elsewhere = LockInfo("id", "OperationTypeApply", "runner@ci-host-xyz", "2026-01-01T00:00:00Z", "b/k")
     assert here.taken_here() and not elsewhere.taken_here()
     assert here.describe() == f"taken by me@{socket.gethostname()} for apply at 2026-01-01T00:00:00Z (lock ID id)"
+
+
+def test_a_plan_without_the_orphans_job_leaves_its_import_blocks_out(tmp_path):
+    """Killed apply, then the job is removed (or rolled back past): Terraform refuses an import whose target has
+    no configuration ("Configuration for import target does not exist"), so only the planned jobs' blocks go in."""
+    build, terraform_dir = tmp_path / "build", tmp_path / "terraform"
+    build.mkdir()
+    terraform_dir.mkdir()
+    orphans.write(
+        build,
+        [
+            orphans.Orphan('module.job_role["gone_job"].aws_iam_role.this', "aws_iam_role", "glue-etl-local-gone_job"),
+            orphans.Orphan('module.job_role["kept_job"].aws_iam_role.this', "aws_iam_role", "glue-etl-local-kept_job"),
+        ],
+    )
+    (build / "release.tfvars.json").write_text('{"jobs": {"kept_job": {}}}')
+    with orphans.included(build, terraform_dir):
+        planned = (terraform_dir / orphans.GENERATED_NAME).read_text()
+    assert 'to = module.job_role["kept_job"].aws_iam_role.this' in planned
+    assert "gone_job" not in planned
+    assert "gone_job" in orphans.imports_file(build).read_text()  # kept for a plan that has the job again

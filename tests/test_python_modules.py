@@ -84,3 +84,18 @@ def test_standard_glue_and_own_modules_need_no_declaration(tmp_path):
     script.write_text(script.read_text() + "import requests\n")
     with pytest.raises(UserError, match=r"main\.py:9: imports requests"):
         imports.check_declared("own_job", [script], folder, set())
+
+
+def test_a_cache_entry_finished_by_another_process_is_kept_not_clobbered(tmp_path):
+    """Two test workers (or terminals) fill one wheel-cache entry at once: the second to finish keeps the first's."""
+    from glue_release.artifacts.dependencies.wheels import publish
+
+    final = tmp_path / "cp311" / "key"
+    first, second = tmp_path / "cp311" / "key.partial-1", tmp_path / "cp311" / "key.partial-2"
+    for partial, text in ((first, "first"), (second, "second")):
+        partial.mkdir(parents=True)
+        (partial / "resolved.json").write_text(text)
+    publish(first, final, "resolved.json")
+    publish(second, final, "resolved.json")  # raised FileNotFoundError/OSError before (one shared .partial)
+    assert (final / "resolved.json").read_text() == "first"
+    assert not first.exists() and not second.exists()

@@ -10,6 +10,7 @@ adopts them into the state; after a successful apply the file is removed.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -110,12 +111,26 @@ def included(build_dir: Path, terraform_dir: Path) -> Iterator[bool]:
     if not source.exists():
         yield False
         return
+    text = _for_planned_jobs(source.read_text(), build_dir / "release.tfvars.json")
     target = terraform_dir / GENERATED_NAME
-    target.write_text(source.read_text())
+    target.write_text(text)
     try:
         yield True
     finally:
         target.unlink(missing_ok=True)
+
+
+IMPORT_BLOCK = re.compile(r'\nimport \{\n  to = module\.\w+\["([^"]+)"\][^\n]*\n[^}]*\}\n')
+
+
+def _for_planned_jobs(text: str, release_vars: Path) -> str:
+    """The import blocks whose job this plan still has. A job removed (or a rollback to before it) since the
+    killed apply has no configuration to import into, and Terraform would refuse the whole plan; its orphans
+    stay in AWS, as the message that wrote the blocks said."""
+    if not release_vars.exists():
+        return text
+    planned = set(json.loads(release_vars.read_text()).get("jobs") or {})
+    return IMPORT_BLOCK.sub(lambda m: m[0] if m[1] in planned else "", text)
 
 
 def message(env: str, orphans: list[Orphan], path: Path) -> str:

@@ -7,12 +7,13 @@ The same resolved wheels as for Glue (for this machine's Python, 3.11), installe
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from glue_release.artifacts.dependencies.wheels import CACHE_DIR, resolve
+from glue_release.artifacts.dependencies.wheels import CACHE_DIR, publish, resolve
 from glue_release.errors import UserError
 
 LOCAL_GLUE_VERSION = "5.0"  # local runs use this machine's Python 3.11: Glue 5.x's
@@ -27,7 +28,7 @@ def site_dir(requirements: tuple[str, ...], cache_dir: Path = CACHE_DIR) -> Path
     target = cache_dir / "site" / key
     if (target / ".installed").exists():
         return target
-    partial = target.with_name(key + ".partial")
+    partial = target.with_name(f"{key}.partial-{os.getpid()}")  # per process, as in wheels._download
     shutil.rmtree(partial, ignore_errors=True)
     cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--target", str(partial)]
     result = subprocess.run([*cmd, *(str(w.path) for w in wheels)], capture_output=True, text=True)
@@ -35,6 +36,5 @@ def site_dir(requirements: tuple[str, ...], cache_dir: Path = CACHE_DIR) -> Path
         shutil.rmtree(partial, ignore_errors=True)
         raise UserError(f"installing {', '.join(requirements)} for a local run failed: {result.stderr.strip()[-300:]}")
     (partial / ".installed").write_text("\n".join(w.filename for w in wheels))
-    shutil.rmtree(target, ignore_errors=True)
-    partial.rename(target)
+    publish(partial, target, ".installed")
     return target

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -52,13 +53,13 @@ def resolve(requirements: tuple[str, ...], glue_version: str, cache_dir: Path = 
     done = folder / "resolved.json"
     if not done.exists():
         _download(requirements, py, folder)
-        done.write_text(json.dumps(sorted(p.name for p in folder.glob("*.whl"))))
     names = json.loads(done.read_text())
     return [Wheel(folder / n, hashlib.sha256((folder / n).read_bytes()).hexdigest()) for n in names]
 
 
 def _download(requirements: tuple[str, ...], py: str, folder: Path) -> None:
-    partial = folder.with_name(folder.name + ".partial")
+    # Per process: two runs (test workers, two terminals) may fill the same cache entry at once.
+    partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     abi = f"cp{py.replace('.', '')}"
@@ -74,8 +75,22 @@ def _download(requirements: tuple[str, ...], py: str, folder: Path) -> None:
             f"python_modules {', '.join(requirements)}: no wheels for Glue's platform (manylinux x86_64, "
             f"CPython {py}): {reason[0] if reason else 'pip download failed'}; pick a version that ships such wheels"
         )
-    shutil.rmtree(folder, ignore_errors=True)
-    partial.rename(folder)
+    (partial / "resolved.json").write_text(json.dumps(sorted(p.name for p in partial.glob("*.whl"))))
+    publish(partial, folder, "resolved.json")
+
+
+def publish(partial: Path, final: Path, marker: str) -> None:
+    """Move a finished ``partial`` folder into place; when another process got there first, keep theirs."""
+    if (final / marker).exists():
+        shutil.rmtree(partial, ignore_errors=True)
+        return
+    shutil.rmtree(final, ignore_errors=True)  # an unfinished one (no marker) left by a killed run
+    try:
+        partial.rename(final)
+    except OSError:  # another process published in between: theirs is complete too
+        if not (final / marker).exists():
+            raise
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def top_level_modules(wheel: Path) -> set[str]:
