@@ -26,7 +26,10 @@ from glue_release.paths import JOBS_DIR, REPO_ROOT, RUNTIME_DIR
 from glue_release.settings import Settings
 from glue_release.terraform import orphans, state_lock
 
-pytestmark = pytest.mark.emulator
+# One xdist worker runs this whole file: its tests share one cold deploy (`deployed`), and the killed-apply
+# test's pending import blocks sit in the repository's terraform/ folder while it plans, where a plan of this
+# file's other tests on the other worker would read them.
+pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("faults_recovery")]
 
 
 @pytest.fixture(scope="module")
